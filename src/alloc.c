@@ -1,0 +1,89 @@
+/* Allocation wrappers: one place to count allocations for oom tests. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <evacreg/error.h>
+#include "alloc.h"
+
+static long fail_countdown;
+
+static int
+should_fail(void)
+{
+	if (fail_countdown <= 0)
+		return 0;
+	return --fail_countdown == 0;
+}
+
+void
+er_alloc_fail_after(long n)
+{
+	fail_countdown = n;
+}
+
+void *
+er_malloc(size_t n)
+{
+	if (should_fail())
+		return NULL;
+	return malloc(n ? n : 1);
+}
+
+void *
+er_calloc(size_t n, size_t size)
+{
+	if (should_fail())
+		return NULL;
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *
+er_realloc(void *p, size_t n)
+{
+	if (should_fail())
+		return NULL;
+	return realloc(p, n ? n : 1);
+}
+
+char *
+er_strndup(const char *s, size_t n)
+{
+	char *d = er_malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *
+er_strdup(const char *s)
+{
+	return er_strndup(s, strlen(s));
+}
+
+char *
+er_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = er_malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void
+er_free(void *p)
+{
+	free(p);
+}
