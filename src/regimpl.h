@@ -1,0 +1,56 @@
+/* The register handle's insides, shared by register.c, import.c,
+ * coverage.c, audit.c and synth.c. */
+#ifndef ER_SRC_REGIMPL_H
+#define ER_SRC_REGIMPL_H
+
+#include <evacreg/register.h>
+#include "store.h"
+
+struct er_register {
+	struct er_store *st;
+	char path[4096];
+	char crs[64]; /* "" until chosen */
+	enum er_consent_regime regime;
+	int readonly;
+	er_log_fn log;
+	void *log_ud;
+	char *command;
+};
+
+/* Sends a diagnostic to the log callback, if any. */
+void er_register_log(struct er_register *reg, enum er_severity sev,
+		     const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Sets meta(key) = value inside the caller's transaction. */
+enum er_code er_register_set_meta(struct er_register *reg, const char *key,
+				  const char *value, struct er_error *err);
+
+/* UTC now as "YYYY-MM-DDTHH:MM:SSZ". */
+void er_now_iso(char out[24]);
+/* Today (local time) as "YYYY-MM-DD". */
+void er_today_iso(char out[11]);
+
+/* Appends an audit_log row (inside the caller's transaction or its own). */
+struct er_audit_row {
+	const char *action, *file, *file_sha256, *mode, *reason;
+	const char *district_code, *detail;
+	long registrants, households; /* -1: not recorded */
+};
+enum er_code er_audit_append(struct er_register *reg,
+			     const struct er_audit_row *row,
+			     struct er_error *err);
+
+/* SHA-256 of a file as 64 hex digits. Errors: ER_EIO. */
+enum er_code er_sha256_file(const char *path, char hex[65],
+			    struct er_error *err);
+
+/* Recomputes every registrant's location (own, else the household's)
+ * and district. */
+enum er_code er_register_locate(struct er_register *reg,
+				struct er_error *err);
+
+/* Whether a consent value may be shared in normal times. */
+int er_consent_shareable(enum er_consent_regime regime, const char *consent);
+
+#endif

@@ -1,0 +1,430 @@
+/* SQLite + SpatiaLite access: opening, schema creation, transactions and
+ * the prepared-statement table expanded from sql/statements.def. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <spatialite.h>
+
+#include <evacreg/register.h>
+#include "alloc.h"
+#include "store.h"
+
+/* "EVRG": lets open() tell an evacreg register from any SQLite file. */
+#define ER_APPLICATION_ID 0x45565247
+
+extern const char er_schema_sql[];
+
+static const struct {
+	const char *name;
+	const char *sql;
+} statements[] = {
+#define ER_SQL(name, sql) {#name, sql},
+#include "sql/statements.def"
+#undef ER_SQL
+};
+
+struct er_store {
+	sqlite3 *db;
+	void *splite_cache;
+	sqlite3_stmt *stmt[ER_STMT_COUNT];
+	char path[4096];
+};
+
+const char *
+er_store_stmt_name(enum er_stmt id)
+{
+	return statements[id].name;
+}
+
+static enum er_code
+db_fail(struct er_store *st, struct er_error *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(st->db);
+	enum er_code code = ER_EDB;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		code = ER_EINVALID;
+	return er_fail(err, code, st->path, "%s: %s", what,
+		       sqlite3_errmsg(st->db));
+}
+
+static enum er_code
+exec(struct er_store *st, const char *sql, struct er_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		enum er_code c = er_fail(err, ER_EDB, st->path, "%s",
+					 msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return c;
+	}
+	return ER_OK;
+}
+
+static int
+create_private_file(const char *path, struct er_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return er_fail(err, ER_EIO, path,
+				       "file exists; refusing to overwrite it");
+		return er_fail(err, ER_EIO, path, "cannot create: %s",
+			       strerror(errno));
+	}
+	close(fd);
+	return ER_OK;
+}
+
+struct er_store *
+er_store_open(const char *path, enum er_store_mode mode, struct er_error *err)
+{
+	struct er_store *st = er_calloc(1, sizeof *st);
+	if (!st) {
+		er_fail(err, ER_ENOMEM, path, "out of memory");
+		return NULL;
+	}
+	snprintf(st->path, sizeof st->path, "%s", path);
+	int flags;
+	if (mode == ER_STORE_CREATE) {
+		if (create_private_file(path, err) != ER_OK)
+			goto fail;
+		flags = SQLITE_OPEN_READWRITE;
+	} else {
+		struct stat sb;
+		if (stat(path, &sb) != 0) {
+			er_fail(err, ER_EIO, path, "cannot open: %s",
+				strerror(errno));
+			goto fail;
+		}
+		flags = mode == ER_STORE_RO ? SQLITE_OPEN_READONLY
+					    : SQLITE_OPEN_READWRITE;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		er_fail(err, ER_EIO, path, "cannot open: %s",
+			st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	st->splite_cache = spatialite_alloc_connection();
+	if (!st->splite_cache) {
+		er_fail(err, ER_ENOMEM, path, "cannot start SpatiaLite");
+		goto fail;
+	}
+	spatialite_init_ex(st->db, st->splite_cache, 0);
+	/* GEOS notices go to stderr otherwise; the library never prints */
+	spatialite_set_silent_mode(st->splite_cache);
+	sqlite3_busy_timeout(st->db, 10000);
+	/* temp.seen: keys met in the current import, for duplicates and
+	 * --replace */
+	if (exec(st,
+		 "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
+		 "CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, line INTEGER) "
+		 "WITHOUT ROWID;",
+		 err) != ER_OK) {
+		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
+			er_fail(err, ER_EDB, path,
+				"not an evacreg register (not an SQLite "
+				"database)");
+		goto fail;
+	}
+	if (mode != ER_STORE_RO &&
+	    exec(st, "PRAGMA journal_mode = WAL;", err) != ER_OK)
+		goto fail;
+	return st;
+fail:
+	er_store_close(st);
+	return NULL;
+}
+
+void
+er_store_close(struct er_store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < ER_STMT_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	if (st->splite_cache)
+		spatialite_cleanup_ex(st->splite_cache);
+	er_free(st);
+}
+
+enum er_code
+er_store_create_schema(struct er_store *st, struct er_error *err)
+{
+	enum er_code rc;
+	if ((rc = exec(st, "BEGIN IMMEDIATE", err)) != ER_OK)
+		return rc;
+	/* WGS84_ONLY: geometries are stored in EPSG:4326; every other
+	 * transform goes through PROJ in crs.c. */
+	if ((rc = exec(st, "SELECT InitSpatialMetaData(0, 'WGS84_ONLY')",
+		       err)) != ER_OK)
+		goto fail;
+	if ((rc = exec(st, er_schema_sql, err)) != ER_OK)
+		goto fail;
+	char pragma[128];
+	snprintf(pragma, sizeof pragma,
+		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+		 ER_APPLICATION_ID, ER_SCHEMA_VERSION);
+	if ((rc = exec(st, pragma, err)) != ER_OK)
+		goto fail;
+	return exec(st, "COMMIT", err);
+fail:
+	exec(st, "ROLLBACK", NULL);
+	return rc;
+}
+
+enum er_code
+er_store_versions(struct er_store *st, long *app_id, long *user_version,
+		  struct er_error *err)
+{
+	int64_t a = 0, u = 0;
+	enum er_code rc;
+	if ((rc = er_store_scalar(st, ER_STMT_APPLICATION_ID, &a, err, "")))
+		return rc;
+	if ((rc = er_store_scalar(st, ER_STMT_USER_VERSION, &u, err, "")))
+		return rc;
+	*app_id = (long)a;
+	*user_version = (long)u;
+	return ER_OK;
+}
+
+enum er_code
+er_store_begin(struct er_store *st, struct er_error *err)
+{
+	/* IMMEDIATE: a deferred transaction that reads then writes fails at
+	 * once with SQLITE_BUSY when another process writes. */
+	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+enum er_code
+er_store_begin_read(struct er_store *st, struct er_error *err)
+{
+	return exec(st, "BEGIN DEFERRED", err);
+}
+
+enum er_code
+er_store_commit(struct er_store *st, struct er_error *err)
+{
+	return exec(st, "COMMIT", err);
+}
+
+void
+er_store_rollback(struct er_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		exec(st, "ROLLBACK", NULL);
+}
+
+enum er_code
+er_store_savepoint(struct er_store *st, struct er_error *err)
+{
+	return exec(st, "SAVEPOINT er_row", err);
+}
+
+enum er_code
+er_store_release(struct er_store *st, struct er_error *err)
+{
+	return exec(st, "RELEASE er_row", err);
+}
+
+void
+er_store_rollback_to(struct er_store *st)
+{
+	exec(st, "ROLLBACK TO er_row; RELEASE er_row", NULL);
+}
+
+static sqlite3_stmt *
+get_stmt(struct er_store *st, enum er_stmt id, struct er_error *err)
+{
+	if (st->stmt[id])
+		return st->stmt[id];
+	if (sqlite3_prepare_v3(st->db, statements[id].sql, -1,
+			       SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
+			       NULL) != SQLITE_OK) {
+		char what[96];
+		snprintf(what, sizeof what, "statement %s",
+			 statements[id].name);
+		db_fail(st, err, what);
+		return NULL;
+	}
+	return st->stmt[id];
+}
+
+enum er_code
+er_store_prepare_all(struct er_store *st, struct er_error *err)
+{
+	for (int i = 0; i < ER_STMT_COUNT; i++)
+		if (!get_stmt(st, (enum er_stmt)i, err))
+			return err ? err->code : ER_EDB;
+	return ER_OK;
+}
+
+static enum er_code
+bind_va(struct er_store *st, enum er_stmt id, sqlite3_stmt *s,
+	struct er_error *err, const char *fmt, va_list ap)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	int rc = SQLITE_OK;
+	for (int i = 0; fmt[i] && rc == SQLITE_OK; i++) {
+		int pos = i + 1;
+		switch (fmt[i]) {
+		case 't': {
+			const char *t = va_arg(ap, const char *);
+			rc = t ? sqlite3_bind_text(s, pos, t, -1,
+						   SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(s, pos);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(s, pos, va_arg(ap, int64_t));
+			break;
+		case 'l':
+			rc = sqlite3_bind_int64(s, pos, va_arg(ap, long));
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(s, pos, va_arg(ap, double));
+			break;
+		case 'n':
+			rc = sqlite3_bind_null(s, pos);
+			break;
+		default:
+			return er_fail(err, ER_EUSAGE, statements[id].name,
+				       "bad bind format '%c'", fmt[i]);
+		}
+	}
+	if (rc != SQLITE_OK) {
+		char what[96];
+		snprintf(what, sizeof what, "binding %s", statements[id].name);
+		return db_fail(st, err, what);
+	}
+	return ER_OK;
+}
+
+enum er_code
+er_store_run(struct er_store *st, enum er_stmt id, long *changes,
+	     struct er_error *err, const char *fmt, ...)
+{
+	sqlite3_stmt *s = get_stmt(st, id, err);
+	if (!s)
+		return err ? err->code : ER_EDB;
+	va_list ap;
+	va_start(ap, fmt);
+	enum er_code c = bind_va(st, id, s, err, fmt, ap);
+	va_end(ap);
+	if (c != ER_OK)
+		return c;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		char what[96];
+		snprintf(what, sizeof what, "%s", statements[id].name);
+		c = db_fail(st, err, what);
+		sqlite3_reset(s);
+		return c;
+	}
+	if (changes)
+		*changes = sqlite3_changes(st->db);
+	sqlite3_reset(s);
+	return ER_OK;
+}
+
+enum er_code
+er_store_query(struct er_store *st, enum er_stmt id, struct er_error *err,
+	       const char *fmt, ...)
+{
+	sqlite3_stmt *s = get_stmt(st, id, err);
+	if (!s)
+		return err ? err->code : ER_EDB;
+	va_list ap;
+	va_start(ap, fmt);
+	enum er_code c = bind_va(st, id, s, err, fmt, ap);
+	va_end(ap);
+	return c;
+}
+
+int
+er_store_next(struct er_store *st, enum er_stmt id, struct er_error *err)
+{
+	sqlite3_stmt *s = st->stmt[id];
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return 0;
+	}
+	db_fail(st, err, statements[id].name);
+	sqlite3_reset(s);
+	return -1;
+}
+
+void
+er_store_done(struct er_store *st, enum er_stmt id)
+{
+	if (st->stmt[id])
+		sqlite3_reset(st->stmt[id]);
+}
+
+const char *
+er_store_text(struct er_store *st, enum er_stmt id, int col)
+{
+	return (const char *)sqlite3_column_text(st->stmt[id], col);
+}
+
+int64_t
+er_store_int(struct er_store *st, enum er_stmt id, int col)
+{
+	return sqlite3_column_int64(st->stmt[id], col);
+}
+
+double
+er_store_double(struct er_store *st, enum er_stmt id, int col)
+{
+	return sqlite3_column_double(st->stmt[id], col);
+}
+
+int
+er_store_isnull(struct er_store *st, enum er_stmt id, int col)
+{
+	return sqlite3_column_type(st->stmt[id], col) == SQLITE_NULL;
+}
+
+const void *
+er_store_blob(struct er_store *st, enum er_stmt id, int col, int *len)
+{
+	*len = sqlite3_column_bytes(st->stmt[id], col);
+	return sqlite3_column_blob(st->stmt[id], col);
+}
+
+enum er_code
+er_store_scalar(struct er_store *st, enum er_stmt id, int64_t *out,
+		struct er_error *err, const char *fmt, ...)
+{
+	sqlite3_stmt *s = get_stmt(st, id, err);
+	if (!s)
+		return err ? err->code : ER_EDB;
+	va_list ap;
+	va_start(ap, fmt);
+	enum er_code c = bind_va(st, id, s, err, fmt, ap);
+	va_end(ap);
+	if (c != ER_OK)
+		return c;
+	*out = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		c = db_fail(st, err, statements[id].name);
+	sqlite3_reset(s);
+	return c;
+}

@@ -1,0 +1,196 @@
+/* Unit tests for store.c and register.c: schema, versions, permissions,
+ * CRS choice. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+
+#include <sqlite3.h>
+
+#include <evacreg/evacreg.h>
+#include "crs.h"
+#include "regimpl.h"
+#include "store.h"
+#include "testutil.h"
+
+static void
+test_prepare_every_statement(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	struct er_error err = {0};
+	assert_int_equal(er_register_init(db, NULL, &err), ER_OK);
+	struct er_register *reg = er_register_open(db, 0, &err);
+	assert_non_null(reg);
+	enum er_code rc = er_store_prepare_all(reg->st, &err);
+	if (rc)
+		fail_msg("%s: %s", err.where, err.message);
+	assert_null(er_register_crs(reg));
+	assert_int_equal(er_register_consent_regime(reg), ER_CONSENT_OPT_IN);
+	er_register_close(reg);
+	free(db);
+	tu_rmdir(dir);
+}
+
+static void
+test_owner_only_files(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	char *wal = tu_path(dir, "r.db-wal");
+	struct er_error err = {0};
+	mode_t old = umask(0);
+	assert_int_equal(er_register_init(db, NULL, &err), ER_OK);
+	struct er_register *reg = er_register_open(db, 0, &err);
+	assert_non_null(reg);
+	assert_int_equal(er_store_begin(reg->st, &err), ER_OK);
+	assert_int_equal(er_register_set_meta(reg, "x", "y", &err), ER_OK);
+	assert_int_equal(er_store_commit(reg->st, &err), ER_OK);
+	assert_int_equal(tu_mode(db), 0600);
+	assert_int_equal(tu_mode(wal), 0600);
+	er_register_close(reg);
+	umask(old);
+	/* refuses to overwrite */
+	assert_int_equal(er_register_init(db, NULL, &err), ER_EIO);
+	assert_non_null(strstr(err.message, "exists"));
+	free(db);
+	free(wal);
+	tu_rmdir(dir);
+}
+
+static void
+set_pragma(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static void
+test_refuses_other_versions(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	struct er_error err = {0};
+	assert_int_equal(er_register_init(db, NULL, &err), ER_OK);
+	set_pragma(db, "PRAGMA user_version = 99");
+	assert_null(er_register_open(db, 0, &err));
+	assert_int_equal(err.code, ER_EDB);
+	assert_string_equal(err.where, db);
+	assert_non_null(strstr(err.message, "schema version 99 is newer"));
+	set_pragma(db, "PRAGMA user_version = 0");
+	assert_null(er_register_open(db, 0, &err));
+	assert_non_null(strstr(err.message, "unknown schema version 0"));
+	set_pragma(db, "PRAGMA application_id = 7");
+	assert_null(er_register_open(db, 0, &err));
+	assert_non_null(strstr(err.message, "not an evacreg register"));
+	/* a text file */
+	char *txt = tu_path(dir, "t.db");
+	tu_writes(txt, "hello, this is not a database at all, not at all\n");
+	assert_null(er_register_open(txt, 0, &err));
+	assert_true(err.code == ER_EDB || err.code == ER_EIO);
+	/* missing file */
+	char *missing = tu_path(dir, "none.db");
+	assert_null(er_register_open(missing, 0, &err));
+	assert_int_equal(err.code, ER_EIO);
+	free(txt);
+	free(missing);
+	free(db);
+	tu_rmdir(dir);
+}
+
+static void
+test_crs(void **state)
+{
+	(void)state;
+	char id[64], name[256];
+	struct er_error err = {0};
+	assert_int_equal(er_crs_check("EPSG:6680", id, sizeof id, name,
+				      sizeof name, &err),
+			 ER_OK);
+	assert_string_equal(id, "EPSG:6680");
+	assert_non_null(strstr(name, "XII"));
+	/* geographic CRS is refused, nonsense too */
+	assert_int_equal(er_crs_check("EPSG:4326", id, sizeof id, name,
+				      sizeof name, &err),
+			 ER_ECRS);
+	assert_non_null(strstr(err.message, "not a projected CRS"));
+	assert_int_equal(er_crs_check("EPSG:999999", id, sizeof id, name,
+				      sizeof name, &err),
+			 ER_ECRS);
+	/* zones: Tomakomai is in XII, Otaru in XI, Tokyo (Shinjuku) in IX,
+	 * Naha in XV, Fukuoka in II */
+	struct {
+		double lon, lat;
+		const char *want;
+	} cases[] = {
+		{141.6055, 42.6344, "EPSG:6680"}, {140.9947, 43.1907, "EPSG:6679"},
+		{139.7036, 35.6938, "EPSG:6677"}, {127.6809, 26.2124, "EPSG:6683"},
+		{130.4017, 33.5902, "EPSG:6670"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(er_crs_pick_jgd2011(cases[i].lon, cases[i].lat,
+						     id, sizeof id, &err),
+				 ER_OK);
+		assert_string_equal(id, cases[i].want);
+	}
+	assert_int_equal(er_crs_pick_jgd2011(2.35, 48.85, id, sizeof id, &err),
+			 ER_ECRS);
+	/* transform round trip */
+	struct er_crs_tf *tf = er_crs_tf_create("EPSG:6680", &err);
+	assert_non_null(tf);
+	double x = 142.25, y = 44.0; /* the zone's origin */
+	assert_int_equal(er_crs_tf_forward(tf, &x, &y, 1, &err), ER_OK);
+	assert_true(fabs(x) < 0.01 && fabs(y) < 0.01);
+	x = 1000;
+	y = -2000;
+	assert_int_equal(er_crs_tf_inverse(tf, &x, &y, 1, &err), ER_OK);
+	assert_true(x > 142.25 && y < 44.0);
+	er_crs_tf_destroy(tf);
+}
+
+static void
+test_init_options(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	struct er_error err = {0};
+	struct er_init_options o = {.crs = "EPSG:4326"};
+	assert_int_equal(er_register_init(db, &o, &err), ER_ECRS);
+	assert_int_equal(access(db, F_OK), -1); /* nothing left behind */
+	o.crs = "EPSG:6680";
+	o.regime = ER_CONSENT_OPT_OUT;
+	assert_int_equal(er_register_init(db, &o, &err), ER_OK);
+	struct er_register *reg = er_register_open(db, ER_OPEN_READONLY, &err);
+	assert_non_null(reg);
+	assert_string_equal(er_register_crs(reg), "EPSG:6680");
+	assert_int_equal(er_register_consent_regime(reg), ER_CONSENT_OPT_OUT);
+	/* read-only handles refuse imports */
+	struct er_import_options io = {.kind = ER_IMPORT_ASSOCIATIONS,
+				       .path = db};
+	assert_int_equal(er_register_import(reg, &io, NULL, &err), ER_EUSAGE);
+	er_register_close(reg);
+	free(db);
+	tu_rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prepare_every_statement),
+		cmocka_unit_test(test_owner_only_files),
+		cmocka_unit_test(test_refuses_other_versions),
+		cmocka_unit_test(test_crs),
+		cmocka_unit_test(test_init_options),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
