@@ -1,0 +1,1 @@
+<gml:FeatureCollection xmlns:gml="http://www.opengis.net/gml" xmlns:a="urn:a"><gml:featureMember><a:f><a:g><gml:Polygon srsName="EPSG:4326"><gml:exterior><gml:LinearRing><gml:posList srsDimension="3">0 0 1 0 1 1 0 0</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></a:g></a:f></gml:featureMember></gml:FeatureCollection>
