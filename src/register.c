@@ -186,6 +186,9 @@ er_register_open(const char *path, unsigned flags, struct er_error *err)
 			ver, ER_SCHEMA_VERSION);
 		goto fail;
 	}
+	if (ver < ER_SCHEMA_VERSION && !reg->readonly &&
+	    er_store_migrate(reg->st, err) != ER_OK)
+		goto fail;
 	if (load_meta(reg, err) != ER_OK)
 		goto fail;
 	return reg;

@@ -19,6 +19,15 @@
 #define ER_APPLICATION_ID 0x45565247
 
 extern const char er_schema_sql[];
+extern const char er_migrate_2_sql[];
+
+/* migrations[v] turns schema version v - 1 into v; sql/schema.sql is
+ * version 1. Each runs in its own transaction. */
+static const char *const migrations[] = {
+	NULL,
+	NULL,
+	er_migrate_2_sql,
+};
 
 static const struct {
 	const char *name;
@@ -171,14 +180,42 @@ er_store_create_schema(struct er_store *st, struct er_error *err)
 		goto fail;
 	char pragma[128];
 	snprintf(pragma, sizeof pragma,
-		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
-		 ER_APPLICATION_ID, ER_SCHEMA_VERSION);
+		 "PRAGMA application_id = %d; PRAGMA user_version = 1;",
+		 ER_APPLICATION_ID);
 	if ((rc = exec(st, pragma, err)) != ER_OK)
 		goto fail;
-	return exec(st, "COMMIT", err);
+	if ((rc = exec(st, "COMMIT", err)) != ER_OK)
+		goto fail;
+	return er_store_migrate(st, err);
 fail:
 	exec(st, "ROLLBACK", NULL);
 	return rc;
+}
+
+enum er_code
+er_store_migrate(struct er_store *st, struct er_error *err)
+{
+	long app, ver;
+	enum er_code rc = er_store_versions(st, &app, &ver, err);
+	if (rc)
+		return rc;
+	for (long v = ver + 1; v <= ER_SCHEMA_VERSION; v++) {
+		if ((rc = exec(st, "BEGIN IMMEDIATE", err)) != ER_OK)
+			return rc;
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %ld",
+			 v);
+		if ((rc = exec(st, migrations[v], err)) != ER_OK ||
+		    (rc = exec(st, pragma, err)) != ER_OK ||
+		    (rc = exec(st, "COMMIT", err)) != ER_OK) {
+			exec(st, "ROLLBACK", NULL);
+			return er_fail(err, rc, st->path,
+				       "upgrading the schema to version %ld "
+				       "failed: %s",
+				       v, err ? err->message : "");
+		}
+	}
+	return ER_OK;
 }
 
 enum er_code

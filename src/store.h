@@ -31,6 +31,9 @@ void er_store_close(struct er_store *st);
 /* Creates SpatiaLite metadata and the schema, sets user_version and
  * application_id. For a new, empty database. */
 enum er_code er_store_create_schema(struct er_store *st, struct er_error *err);
+/* Runs the migrations from the file's user_version up to
+ * ER_SCHEMA_VERSION, each in one transaction. */
+enum er_code er_store_migrate(struct er_store *st, struct er_error *err);
 /* Reads PRAGMA application_id / user_version. */
 enum er_code er_store_versions(struct er_store *st, long *app_id,
 			       long *user_version, struct er_error *err);

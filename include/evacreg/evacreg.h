@@ -5,6 +5,7 @@
 
 #include <evacreg/error.h>
 #include <evacreg/register.h>
+#include <evacreg/export.h>
 
 #ifdef __cplusplus
 extern "C" {

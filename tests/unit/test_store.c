@@ -107,6 +107,49 @@ test_refuses_other_versions(void **state)
 }
 
 static void
+test_migrates_version_1(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	struct er_error err = {0};
+	assert_int_equal(er_register_init(db, NULL, &err), ER_OK);
+	/* make it look like a version 1 file */
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_enable_load_extension(h, 1);
+	assert_int_equal(sqlite3_load_extension(h, "mod_spatialite", NULL,
+						NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+				      "DROP TABLE household_number;"
+				      "SELECT DisableSpatialIndex('basemap', "
+				      "'geom');"
+				      "DROP TABLE idx_basemap_geom;"
+				      "SELECT DiscardGeometryColumn('basemap', "
+				      "'geom');"
+				      "DROP TABLE basemap;"
+				      "PRAGMA user_version = 1;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	/* read-only opens leave it alone; read-write opens upgrade it */
+	struct er_register *reg = er_register_open(db, ER_OPEN_READONLY, &err);
+	assert_non_null(reg);
+	er_register_close(reg);
+	reg = er_register_open(db, 0, &err);
+	if (!reg)
+		fail_msg("%s: %s", err.where, err.message);
+	assert_int_equal(er_store_prepare_all(reg->st, &err), ER_OK);
+	long app, ver;
+	assert_int_equal(er_store_versions(reg->st, &app, &ver, &err), ER_OK);
+	assert_int_equal(ver, ER_SCHEMA_VERSION);
+	er_register_close(reg);
+	free(db);
+	tu_rmdir(dir);
+}
+
+static void
 test_crs(void **state)
 {
 	(void)state;
@@ -189,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_prepare_every_statement),
 		cmocka_unit_test(test_owner_only_files),
 		cmocka_unit_test(test_refuses_other_versions),
+		cmocka_unit_test(test_migrates_version_1),
 		cmocka_unit_test(test_crs),
 		cmocka_unit_test(test_init_options),
 	};
