@@ -224,3 +224,34 @@ er_mpoly_contains(const struct er_mpoly *mp, double x, double y)
 	}
 	return 0;
 }
+
+static int
+near_ring(const struct er_ring *ring, double x, double y, double eps2)
+{
+	for (size_t i = 1; i < ring->n; i++) {
+		double ax = ring->xy[2 * i - 2], ay = ring->xy[2 * i - 1];
+		double bx = ring->xy[2 * i], by = ring->xy[2 * i + 1];
+		double dx = bx - ax, dy = by - ay;
+		double len2 = dx * dx + dy * dy;
+		double t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		double px = ax + t * dx - x, py = ay + t * dy - y;
+		if (px * px + py * py <= eps2)
+			return 1;
+	}
+	return 0;
+}
+
+int
+er_mpoly_locate(const struct er_mpoly *mp, double x, double y, double eps)
+{
+	if (x < mp->minx - eps || x > mp->maxx + eps || y < mp->miny - eps ||
+	    y > mp->maxy + eps)
+		return 0;
+	double eps2 = eps * eps;
+	for (size_t i = 0; i < mp->npolys; i++)
+		for (size_t k = 0; k < mp->polys[i].nrings; k++)
+			if (near_ring(&mp->polys[i].rings[k], x, y, eps2))
+				return -1;
+	return er_mpoly_contains(mp, x, y);
+}

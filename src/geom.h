@@ -29,6 +29,10 @@ enum er_code er_mpoly_from_wkb(const unsigned char *wkb, size_t len,
 			       struct er_mpoly *mp, struct er_error *err);
 void er_mpoly_finish(struct er_mpoly *mp);
 
+/* 1 when (x, y) is inside mp, 0 when outside, -1 when it lies within
+ * eps of an edge, where the answer needs exact arithmetic (GEOS). */
+int er_mpoly_locate(const struct er_mpoly *mp, double x, double y, double eps);
+
 /* 1 when (x, y) is inside or on the boundary of mp, else 0. */
 int er_mpoly_contains(const struct er_mpoly *mp, double x, double y);
 

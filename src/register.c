@@ -9,6 +9,7 @@
 #include <evacreg/evacreg.h>
 #include "alloc.h"
 #include "crs.h"
+#include "geom.h"
 #include "regimpl.h"
 
 #define ER_APP_ID 0x45565247L
@@ -244,11 +245,169 @@ er_register_path(const struct er_register *reg)
 	return reg->path;
 }
 
+struct dshape {
+	char *code;
+	struct er_mpoly mp;
+};
+
+struct change {
+	int64_t rowid;
+	double lon, lat;
+	int idx; /* district index, -1 none, -2 ask GEOS */
+};
+
+static void
+free_shapes(struct dshape *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		er_free(d[i].code);
+		er_mpoly_finish(&d[i].mp);
+	}
+	er_free(d);
+}
+
+static enum er_code
+load_shapes(struct er_register *reg, struct dshape **out, size_t *n,
+	    struct er_error *err)
+{
+	struct er_store *st = reg->st;
+	enum er_stmt q = ER_STMT_DISTRICT_SHAPES;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum er_code rc = er_store_query(st, q, err, "");
+	if (rc)
+		return rc;
+	int r;
+	while ((r = er_store_next(st, q, err)) == 1) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 256;
+			struct dshape *d = er_realloc(*out, c * sizeof *d);
+			if (!d) {
+				rc = er_fail(err, ER_ENOMEM, NULL,
+					     "out of memory");
+				break;
+			}
+			*out = d;
+			cap = c;
+		}
+		struct dshape *d = &(*out)[*n];
+		memset(d, 0, sizeof *d);
+		d->code = er_strdup(er_store_text(st, q, 0));
+		if (!d->code) {
+			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		(*n)++;
+		int len;
+		const void *wkb = er_store_blob(st, q, 4, &len);
+		if ((rc = er_mpoly_from_wkb(wkb, (size_t)len, &d->mp, err)))
+			break;
+	}
+	if (r == 1)
+		er_store_done(st, q);
+	if (!rc && r < 0)
+		rc = ER_EDB;
+	if (rc) {
+		free_shapes(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* The district of a point: the lowest code (shapes are sorted) whose
+ * polygon holds it; -2 when a polygon edge passes within a hair of the
+ * point and only exact arithmetic can tell. */
+static int
+district_of(const struct dshape *d, size_t n, double x, double y)
+{
+	for (size_t i = 0; i < n; i++) {
+		int in = er_mpoly_locate(&d[i].mp, x, y, 1e-9);
+		if (in < 0)
+			return -2;
+		if (in)
+			return (int)i;
+	}
+	return -1;
+}
+
 enum er_code
 er_register_locate(struct er_register *reg, struct er_error *err)
 {
+	struct er_store *st = reg->st;
 	enum er_code rc;
-	if ((rc = er_store_run(reg->st, ER_STMT_REG_LOCATE, NULL, err, "")))
+	if ((rc = er_store_run(st, ER_STMT_REG_LOCATE, NULL, err, "")))
 		return rc;
-	return er_store_run(reg->st, ER_STMT_REG_DISTRICT, NULL, err, "");
+	struct dshape *shapes;
+	size_t nshapes;
+	if ((rc = load_shapes(reg, &shapes, &nshapes, err)))
+		return rc;
+	/* Collect the changes first: updating rows under a running SELECT
+	 * of the same table is undefined in SQLite. */
+	struct change *ch = NULL;
+	size_t nch = 0, cap = 0;
+	enum er_stmt q = ER_STMT_REG_LOCS;
+	if ((rc = er_store_query(st, q, err, "")))
+		goto out;
+	int r;
+	while ((r = er_store_next(st, q, err)) == 1) {
+		struct change c = {.rowid = er_store_int(st, q, 0), .idx = -1};
+		if (!er_store_isnull(st, q, 1)) {
+			c.lon = er_store_double(st, q, 1);
+			c.lat = er_store_double(st, q, 2);
+			c.idx = district_of(shapes, nshapes, c.lon, c.lat);
+		}
+		const char *cur = er_store_text(st, q, 3);
+		if (c.idx >= 0 && cur && strcmp(cur, shapes[c.idx].code) == 0)
+			continue;
+		if (c.idx == -1 && !cur)
+			continue;
+		if (nch == cap) {
+			size_t n = cap ? cap * 2 : 1024;
+			struct change *x = er_realloc(ch, n * sizeof *x);
+			if (!x) {
+				er_store_done(st, q);
+				rc = er_fail(err, ER_ENOMEM, NULL,
+					     "out of memory");
+				goto out;
+			}
+			ch = x;
+			cap = n;
+		}
+		ch[nch++] = c;
+	}
+	if (r < 0) {
+		rc = ER_EDB;
+		goto out;
+	}
+	for (size_t i = 0; i < nch; i++) {
+		const char *code = NULL;
+		char exact[256];
+		if (ch[i].idx >= 0) {
+			code = shapes[ch[i].idx].code;
+		} else if (ch[i].idx == -2) {
+			enum er_stmt p = ER_STMT_POINT_DISTRICT;
+			if ((rc = er_store_query(st, p, err, "dd", ch[i].lon,
+						 ch[i].lat)))
+				goto out;
+			if (er_store_next(st, p, err) != 1) {
+				rc = ER_EDB;
+				goto out;
+			}
+			const char *t = er_store_text(st, p, 0);
+			if (t) {
+				snprintf(exact, sizeof exact, "%s", t);
+				code = exact;
+			}
+			er_store_done(st, p);
+		}
+		if ((rc = er_store_run(st, ER_STMT_REG_SET_DISTRICT, NULL, err,
+				       "it", ch[i].rowid, code)))
+			goto out;
+	}
+out:
+	er_free(ch);
+	free_shapes(shapes, nshapes);
+	return rc;
 }

@@ -134,6 +134,7 @@ er_store_open(const char *path, enum er_store_mode mode, struct er_error *err)
 	 * --replace */
 	if (exec(st,
 		 "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
+		 "PRAGMA cache_size = -65536; "
 		 "CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, line INTEGER) "
 		 "WITHOUT ROWID;",
 		 err) != ER_OK) {
