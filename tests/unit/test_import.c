@@ -177,6 +177,45 @@ test_associations(void **state)
 }
 
 static void
+test_associations_invalid(void **state)
+{
+	struct fx *f = *state;
+	struct er_import_result res;
+	struct er_error err;
+	assert_int_equal(imp(f, ER_IMPORT_ASSOCIATIONS, "a.csv",
+			     "code,name,agreement_signed_on,has_jishubo,"
+			     "households,districts\n"
+			     "A1,良い,2020-01-01,1,10,\n"
+			     ",名無し,,,,\n"
+			     "A3,,,,,\n"
+			     "A4,日付,平成31年5月1日,,,\n"
+			     "A5,未来,2999-01-01,,,\n"
+			     "A6,自主防,,maybe,,\n"
+			     "A7,世帯,,,-3,\n"
+			     "A8,地区,,,,X1;X2\n"
+			     "A1,重複,,,,\n",
+			     0, &res, &err),
+			 ER_EINVALID);
+	static const char *const want[] = {
+		"a.csv:3: column code: is empty",
+		"a.csv:4: column name: is empty",
+		"a.csv:5: column agreement_signed_on: \"平成31年5月1日\" is not "
+		"a valid date in 平成",
+		"a.csv:6: column agreement_signed_on: \"2999-01-01\" is in the "
+		"future",
+		"a.csv:7: column has_jishubo: \"maybe\"",
+		"a.csv:8: column households: \"-3\"",
+		"a.csv:9: column districts: unknown district code \"X1\"",
+		"a.csv:9: column districts: unknown district code \"X2\"",
+		"a.csv:10: column code: \"A1\" appears again (first on line 2)",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (!strstr(f->log, want[i]))
+			fail_msg("want \"%s\" in:\n%s", want[i], f->log);
+	assert_int_equal(count(f, "SELECT count(*) FROM association"), 0);
+}
+
+static void
 setup_register(struct fx *f)
 {
 	struct er_import_result res;
@@ -743,6 +782,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_associations, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_associations_invalid,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registrants_valid, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_registrants_cp932, setup,
