@@ -234,6 +234,23 @@ is_forbidden(const char *name)
 	return 0;
 }
 
+/* The first alias that is not ASCII: 宛名番号 for id. Static buffer. */
+static const char *
+japanese_alias(const char *aliases)
+{
+	static char buf[128];
+	for (const char *a = aliases; *a;) {
+		const char *bar = strchr(a, '|');
+		size_t n = bar ? (size_t)(bar - a) : strlen(a);
+		if ((unsigned char)a[0] >= 0x80) {
+			snprintf(buf, sizeof buf, "%.*s", (int)n, a);
+			return buf;
+		}
+		a += n + (bar ? 1 : 0);
+	}
+	return NULL;
+}
+
 static enum er_code
 read_header(struct ictx *c)
 {
@@ -291,16 +308,14 @@ read_header(struct ictx *c)
 	for (int k = 0; c->cols[k].key; k++) {
 		if (c->map[k] < 0) {
 			if (c->cols[k].required) {
-				const char *a = c->cols[k].aliases;
-				const char *ja = strchr(a, '|');
-				/* name the Japanese alias too */
-				const char *last = strrchr(a, '|');
-				(void)ja;
-				return er_fail(err, ER_EPARSE, c->path,
-					       "line 1: missing column %s "
-					       "(or %s)",
-					       c->cols[k].key,
-					       last ? last + 1 : a);
+				/* name a Japanese header too */
+				const char *ja = japanese_alias(c->cols[k].aliases);
+				char where1[4200];
+				snprintf(where1, sizeof where1, "%s:1", c->path);
+				return er_fail(err, ER_EPARSE, where1,
+					       "missing column %s%s%s%s",
+					       c->cols[k].key, ja ? " (" : "",
+					       ja ? ja : "", ja ? ")" : "");
 			}
 			c->header[k] = er_strdup(c->cols[k].key);
 			if (!c->header[k])
