@@ -61,8 +61,8 @@ void er_feature_quote(char *buf, size_t size, const char *s, size_t len);
 
 /* Readers. path is used for messages ("file:line: ..."); data/len is the
  * whole file. Each reads every feature and calls fn. Errors: ER_EPARSE
- * with where = "path:line:column" for malformed input, ER_ENOMEM. */
-/* In detail: GeoJSON gives the geometry object's exact source text, and
+ * with where = "path:line:column" for malformed input, ER_ENOMEM.
+ * GeoJSON gives the geometry object's exact source text, and
  * properties as text (numbers as written, true/false, null as NULL,
  * objects and arrays as their JSON text). KML and GML give a checked,
  * rewritten geometry (SpatiaLite 5.0.1 crashes on some valid input; see

@@ -971,7 +971,17 @@ district_feature(const struct er_feature *f, void *ud, struct er_error *err)
 			int valid = (int)er_store_int(st, ER_STMT_GEOM_CHECK, 1);
 			const char *reason =
 				er_store_text(st, ER_STMT_GEOM_CHECK, 2);
-			if (strcmp(type, "POLYGON") != 0 &&
+			long srid = (long)er_store_int(st, ER_STMT_GEOM_CHECK,
+						       3);
+			if (srid != 0 && srid != 4326)
+				feature_error(c, gline,
+					      "district %s: geometry is in "
+					      "EPSG:%ld; evacreg reads "
+					      "districts in WGS84 (EPSG:4326): "
+					      "reproject it, e.g. ogr2ogr "
+					      "-t_srs EPSG:4326",
+					      code ? code : "?", srid);
+			else if (strcmp(type, "POLYGON") != 0 &&
 			    strcmp(type, "MULTIPOLYGON") != 0)
 				feature_error(c, gline,
 					      "district %s: geometry is a %s; "

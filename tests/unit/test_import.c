@@ -774,6 +774,28 @@ test_district_kml_gml(void **state)
 	assert_int_equal(count(f, "SELECT ST_NumGeometries(geom) FROM "
 				  "district WHERE code='G1'"),
 			 2);
+	/* projected GML is refused with a way out, never mislabelled */
+	const char *gml6680 =
+		"<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
+		"<ogr:FeatureCollection xmlns:ogr=\"http://ogr.maptools.org/\" "
+		"xmlns:gml=\"http://www.opengis.net/gml\">\n"
+		"<gml:featureMember><ogr:d fid=\"d.0\">\n"
+		"<ogr:geometryProperty><gml:Polygon srsName=\"EPSG:6680\">"
+		"<gml:outerBoundaryIs><gml:LinearRing><gml:coordinates>"
+		"0,0 100,0 100,100 0,100 0,0</gml:coordinates>"
+		"</gml:LinearRing></gml:outerBoundaryIs></gml:Polygon>"
+		"</ogr:geometryProperty>\n"
+		"<ogr:code>P1</ogr:code>\n"
+		"</ogr:d></gml:featureMember>\n"
+		"</ogr:FeatureCollection>\n";
+	assert_int_equal(imp(f, ER_IMPORT_DISTRICTS, "p.gml", gml6680, 0, &res,
+			     &err),
+			 ER_EINVALID);
+	assert_non_null(strstr(f->log, "p.gml:4: district P1: geometry is in "
+				       "EPSG:6680"));
+	assert_int_equal(count(f, "SELECT count(*) FROM district WHERE "
+				  "code='P1'"),
+			 0);
 }
 
 int
