@@ -137,36 +137,17 @@ geometry_kind(const xmlNode *n)
 	return G_NONE;
 }
 
-static const char *
-tag(const xmlNode *n, char *buf, size_t size)
-{
-	if (n->ns && n->ns->prefix)
-		snprintf(buf, size, "<%.40s:%.60s>", n->ns->prefix, n->name);
-	else
-		snprintf(buf, size, "<%.60s>", n->name);
-	return buf;
-}
-
 static enum er_code fail_node(struct gml *g, const xmlNode *n, const char *fmt,
                               ...) __attribute__((format(printf, 3, 4)));
 
 static enum er_code
 fail_node(struct gml *g, const xmlNode *n, const char *fmt, ...)
 {
-	char where[256], msg[400];
-	unsigned line = er_xml_line(n);
-	if (line)
-		snprintf(where, sizeof where, "%s:%u", g->path, line);
-	else
-		snprintf(where, sizeof where, "%s", g->path);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	enum er_code rc = er_xml_vfail(g->err, g->path, n, g->label, fmt, ap);
 	va_end(ap);
-	if (g->label[0])
-		return er_fail(g->err, ER_EPARSE, where, "%s: %s", g->label,
-		               msg);
-	return er_fail(g->err, ER_EPARSE, where, "%s", msg);
+	return rc;
 }
 
 static enum er_code
@@ -305,7 +286,7 @@ geometry_srs(struct gml *g, const xmlNode *root)
 			return fail_node(g, n,
 			                 "%s has srsName EPSG:%ld, but the "
 			                 "geometry is in EPSG:%ld",
-			                 tag(n, t, sizeof t), s.code,
+			                 er_xml_tag(n, t, sizeof t), s.code,
 			                 g->srs.code);
 		}
 		/* next element in document order under root */
@@ -410,7 +391,7 @@ check_number(struct gml *g, const xmlNode *el, const char *s, size_t n)
 		return ER_OK;
 	char q[64], t[128];
 	er_feature_quote(q, sizeof q, s, n);
-	return fail_node(g, el, "\"%s\" in %s %s", q, tag(el, t, sizeof t),
+	return fail_node(g, el, "\"%s\" in %s %s", q, er_xml_tag(el, t, sizeof t),
 	                 why);
 }
 
@@ -439,7 +420,7 @@ read_numbers(struct gml *g, struct coords *c, const xmlNode *el, int dim,
 			return rc;
 		if (pos.dim == 3)
 			return fail_node(g, el, "%s has more than 3 numbers",
-			                 tag(el, t, sizeof t));
+			                 er_xml_tag(el, t, sizeof t));
 		pos.v[pos.dim] = s;
 		pos.n[pos.dim] = (unsigned char)(p - s);
 		pos.dim++;
@@ -455,12 +436,12 @@ read_numbers(struct gml *g, struct coords *c, const xmlNode *el, int dim,
 			return fail_node(g, el,
 			                 "%s has %zu numbers, not a multiple "
 			                 "of its dimension %d",
-			                 tag(el, t, sizeof t), count, dim);
+			                 er_xml_tag(el, t, sizeof t), count, dim);
 		return ER_OK;
 	}
 	if (pos.dim < 2 || (dim && pos.dim != dim))
 		return fail_node(g, el, "%s has %zu number%s; it needs %d",
-		                 tag(el, t, sizeof t), count,
+		                 er_xml_tag(el, t, sizeof t), count,
 		                 count == 1 ? "" : "s", dim ? dim : 2);
 	if (er_xml_posv_push(&c->pv, &pos))
 		return fail_nomem(g);
@@ -488,7 +469,7 @@ separator(struct gml *g, const xmlNode *el, const char *name, char def,
 		fail_node(g, el,
 		          "%s has %s=\"%.8s\"; only one character is "
 		          "supported",
-		          tag(el, t, sizeof t), name, s);
+		          er_xml_tag(el, t, sizeof t), name, s);
 	}
 	er_free(s);
 	return c;
@@ -510,7 +491,7 @@ read_coordinates(struct gml *g, struct coords *c, const xmlNode *el)
 		return fail_node(g, el,
 		                 "%s has conflicting cs, ts and decimal "
 		                 "characters",
-		                 tag(el, t, sizeof t));
+		                 er_xml_tag(el, t, sizeof t));
 	char *text = coords_text(g, c, el);
 	if (!text)
 		return g->err->code;
@@ -538,7 +519,7 @@ read_coordinates(struct gml *g, struct coords *c, const xmlNode *el)
 				return fail_node(g, el,
 				                 "a tuple in %s has more than "
 				                 "3 numbers",
-				                 tag(el, t, sizeof t));
+				                 er_xml_tag(el, t, sizeof t));
 			pos.v[pos.dim] = s;
 			pos.n[pos.dim] = (unsigned char)(p - s);
 			pos.dim++;
@@ -550,7 +531,7 @@ read_coordinates(struct gml *g, struct coords *c, const xmlNode *el)
 			return fail_node(g, el,
 			                 "a tuple in %s has 1 number; it "
 			                 "needs 2 or 3",
-			                 tag(el, t, sizeof t));
+			                 er_xml_tag(el, t, sizeof t));
 		if (er_xml_posv_push(&c->pv, &pos))
 			return fail_nomem(g);
 	}
@@ -615,7 +596,7 @@ read_positions(struct gml *g, struct coords *c, const xmlNode *owner)
 				return fail_node(g, el,
 				                 "%s has srsDimension %d; only "
 				                 "2 and 3 are supported",
-				                 tag(el, t, sizeof t), dim);
+				                 er_xml_tag(el, t, sizeof t), dim);
 			}
 			rc = read_numbers(g, c, el, dim, 1);
 		} else if (is_gml(el, "pos")) {
@@ -632,7 +613,7 @@ read_positions(struct gml *g, struct coords *c, const xmlNode *owner)
 				return fail_node(g, el,
 				                 "%s has no <gml:Point> (xlink "
 				                 "references are not followed)",
-				                 tag(el, t, sizeof t));
+				                 er_xml_tag(el, t, sizeof t));
 			}
 			size_t before = c->pv.n;
 			rc = read_positions(g, c, pt);
@@ -678,14 +659,14 @@ write_positions(struct gml *g, const xmlNode *owner, size_t min, int ring,
 		goto done;
 	if (given == 0) {
 		rc = fail_node(g, owner, "%s has no positions",
-		               tag(owner, t, sizeof t));
+		               er_xml_tag(owner, t, sizeof t));
 		goto done;
 	}
 	if (ring && c.pv.n < 4) {
 		rc = fail_node(g, owner,
 		               "%s has %zu position%s, too few for a "
 		               "ring",
-		               tag(owner, t, sizeof t), given,
+		               er_xml_tag(owner, t, sizeof t), given,
 		               given == 1 ? "" : "s");
 		goto done;
 	}
@@ -693,13 +674,13 @@ write_positions(struct gml *g, const xmlNode *owner, size_t min, int ring,
 		rc = fail_node(g, owner,
 		               "%s has %zu positions; it needs "
 		               "exactly 1",
-		               tag(owner, t, sizeof t), c.pv.n);
+		               er_xml_tag(owner, t, sizeof t), c.pv.n);
 		goto done;
 	}
 	if (!ring && c.pv.n < min) {
 		rc = fail_node(g, owner,
 		               "%s has %zu position%s; it needs at least %zu",
-		               tag(owner, t, sizeof t), c.pv.n,
+		               er_xml_tag(owner, t, sizeof t), c.pv.n,
 		               c.pv.n == 1 ? "" : "s", min);
 		goto done;
 	}
@@ -707,7 +688,7 @@ write_positions(struct gml *g, const xmlNode *owner, size_t min, int ring,
 	for (size_t i = 1; i < c.pv.n; i++)
 		if (c.pv.p[i].dim != dim) {
 			rc = fail_node(g, owner, "%s mixes 2D and 3D positions",
-			               tag(owner, t, sizeof t));
+			               er_xml_tag(owner, t, sizeof t));
 			goto done;
 		}
 	g->dims |= 1u << dim;
@@ -763,7 +744,7 @@ write_ring(struct gml *g, const xmlNode *boundary)
 		return fail_node(g, boundary,
 		                 "%s has no <gml:LinearRing> (gml:Ring and "
 		                 "xlink references are not supported)",
-		                 tag(boundary, t, sizeof t));
+		                 er_xml_tag(boundary, t, sizeof t));
 	er_xml_buf_puts(&g->parts, "<gml:LinearRing>");
 	enum er_code rc = write_positions(g, ring, 4, 1, &g->parts);
 	er_xml_buf_puts(&g->parts, "</gml:LinearRing>");
@@ -783,12 +764,12 @@ write_polygon(struct gml *g, const xmlNode *pg)
 			continue;
 		if (outer)
 			return fail_node(g, c, "%s has more than one exterior",
-			                 tag(pg, t, sizeof t));
+			                 er_xml_tag(pg, t, sizeof t));
 		outer = c;
 	}
 	if (!outer)
 		return fail_node(g, pg, "%s has no exterior ring",
-		                 tag(pg, t, sizeof t));
+		                 er_xml_tag(pg, t, sizeof t));
 	enum er_code rc = begin_part(g, L_POLYGON);
 	if (rc)
 		return rc;
@@ -831,7 +812,7 @@ write_curve(struct gml *g, const xmlNode *curve)
 		segs = er_xml_next_element(segs);
 	if (!segs)
 		return fail_node(g, curve, "%s has no <gml:segments>",
-		                 tag(curve, t, sizeof t));
+		                 er_xml_tag(curve, t, sizeof t));
 	struct coords c;
 	memset(&c, 0, sizeof c);
 	enum er_code rc = ER_OK;
@@ -841,7 +822,7 @@ write_curve(struct gml *g, const xmlNode *curve)
 			rc = fail_node(g, s,
 			               "%s is not supported in a curve (only "
 			               "gml:LineStringSegment is)",
-			               tag(s, t, sizeof t));
+			               er_xml_tag(s, t, sizeof t));
 			break;
 		}
 		size_t before = c.pv.n;
@@ -857,11 +838,11 @@ write_curve(struct gml *g, const xmlNode *curve)
 	if (!rc && c.pv.n < 2)
 		rc = fail_node(
 		    g, curve, "%s has %zu position%s; it needs at least 2",
-		    tag(curve, t, sizeof t), c.pv.n, c.pv.n == 1 ? "" : "s");
+		    er_xml_tag(curve, t, sizeof t), c.pv.n, c.pv.n == 1 ? "" : "s");
 	for (size_t i = 1; !rc && i < c.pv.n; i++)
 		if (c.pv.p[i].dim != c.pv.p[0].dim)
 			rc = fail_node(g, curve, "%s mixes 2D and 3D positions",
-			               tag(curve, t, sizeof t));
+			               er_xml_tag(curve, t, sizeof t));
 	if (!rc) {
 		g->dims |= 1u << c.pv.p[0].dim;
 		rc = begin_part(g, L_LINE);
@@ -889,7 +870,7 @@ unsupported(struct gml *g, const xmlNode *n)
 	                 "%s is not a geometry evacreg can read (use Point, "
 	                 "LineString, Polygon, their Multi forms, "
 	                 "MultiGeometry, Curve or Surface)",
-	                 tag(n, t, sizeof t));
+	                 er_xml_tag(n, t, sizeof t));
 }
 
 /* Writes geometry n as parts in g; collections are flattened. */
@@ -953,7 +934,7 @@ write_geometry(struct gml *g, const xmlNode *n)
 				                 "%s refers to a geometry by "
 				                 "xlink:href, which is not "
 				                 "followed",
-				                 tag(m, t, sizeof t));
+				                 er_xml_tag(m, t, sizeof t));
 			}
 			for (const xmlNode *c = er_xml_first_element(m);
 			     c && !rc; c = er_xml_next_element(c))
@@ -998,7 +979,7 @@ read_geometry(struct gml *g, const xmlNode *n, struct er_feature *f)
 		/* GeomFromGML() returns NULL for these */
 		char t[128];
 		rc = fail_node(g, n, "%s mixes 2D and 3D positions",
-		               tag(n, t, sizeof t));
+		               er_xml_tag(n, t, sizeof t));
 	}
 	if (rc || g->nparts == 0)
 		return rc; /* an empty collection is no geometry */
@@ -1087,7 +1068,7 @@ read_feature(struct gml *g, const xmlNode *fe)
 		id = er_xml_attr(fe, GML_NS, "id");
 	if (!id)
 		id = er_xml_attr(fe, NULL, "fid");
-	snprintf(g->label, sizeof g->label, "feature %s", tag(fe, t, sizeof t));
+	snprintf(g->label, sizeof g->label, "feature %s", er_xml_tag(fe, t, sizeof t));
 	if (id) {
 		char *s = er_xml_text((const xmlNode *)id);
 		if (!s)
@@ -1112,8 +1093,8 @@ read_feature(struct gml *g, const xmlNode *fe)
 				rc = er_fail(g->err, ER_EPARSE, where,
 				             "%s has two geometries, %s and %s",
 				             g->label,
-				             tag(geom_prop, t, sizeof t),
-				             tag(c, t2, sizeof t2));
+				             er_xml_tag(geom_prop, t, sizeof t),
+				             er_xml_tag(c, t2, sizeof t2));
 				break;
 			}
 			geom = gm;
@@ -1166,7 +1147,7 @@ read_member(struct gml *g, const xmlNode *m, int many)
 		return fail_node(g, m,
 		                 "%s refers to a feature by xlink:href, which "
 		                 "is not followed",
-		                 tag(m, t, sizeof t));
+		                 er_xml_tag(m, t, sizeof t));
 	}
 	for (; e && !rc; e = many ? er_xml_next_element(e) : NULL)
 		rc = is_collection(e) ? read_collection(g, e)
@@ -1214,7 +1195,7 @@ er_gml_read(const char *path, const char *data, size_t len, er_feature_fn fn,
 		rc = fail_node(&g, root,
 		               "root element %s is not a GML feature "
 		               "collection",
-		               tag(root, t, sizeof t));
+		               er_xml_tag(root, t, sizeof t));
 	} else {
 		rc = read_collection(&g, root);
 	}

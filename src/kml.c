@@ -108,34 +108,17 @@ geometry_kind(const xmlNode *n)
 	return G_NONE;
 }
 
-/* "<prefix:name>" of element n, for messages. */
-static const char *
-tag(const xmlNode *n, char *buf, size_t size)
-{
-	if (n->ns && n->ns->prefix)
-		snprintf(buf, size, "<%.40s:%.60s>", n->ns->prefix, n->name);
-	else
-		snprintf(buf, size, "<%.60s>", n->name);
-	return buf;
-}
-
 static enum er_code fail_node(struct kml *k, const xmlNode *n, const char *fmt,
                               ...) __attribute__((format(printf, 3, 4)));
 
 static enum er_code
 fail_node(struct kml *k, const xmlNode *n, const char *fmt, ...)
 {
-	char where[256], msg[400];
-	unsigned line = er_xml_line(n);
-	if (line)
-		snprintf(where, sizeof where, "%s:%u", k->path, line);
-	else
-		snprintf(where, sizeof where, "%s", k->path);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	enum er_code rc = er_xml_vfail(k->err, k->path, n, k->label, fmt, ap);
 	va_end(ap);
-	return er_fail(k->err, ER_EPARSE, where, "%s: %s", k->label, msg);
+	return rc;
 }
 
 static enum er_code
@@ -239,7 +222,7 @@ write_coordinates(struct kml *k, const xmlNode *el, size_t min, int ring,
 	const xmlNode *c = child(el, "coordinates");
 	if (!c)
 		return fail_node(k, el, "%s has no <coordinates>",
-		                 tag(el, t, sizeof t));
+		                 er_xml_tag(el, t, sizeof t));
 	char *text = er_xml_text(c);
 	if (!text)
 		return fail_nomem(k);
@@ -254,14 +237,14 @@ write_coordinates(struct kml *k, const xmlNode *el, size_t min, int ring,
 	if (ring && pv.n < 4)
 		rc = fail_node(
 		    k, c, "%s has %zu position%s, too few for a ring",
-		    tag(el, t, sizeof t), given, given == 1 ? "" : "s");
+		    er_xml_tag(el, t, sizeof t), given, given == 1 ? "" : "s");
 	else if (!ring && min == 0 && pv.n != 1)
 		rc = fail_node(k, c, "%s has %zu positions; it needs exactly 1",
-		               tag(el, t, sizeof t), pv.n);
+		               er_xml_tag(el, t, sizeof t), pv.n);
 	else if (!ring && pv.n < min)
 		rc = fail_node(
 		    k, c, "%s has %zu position%s; it needs at least %zu",
-		    tag(el, t, sizeof t), pv.n, pv.n == 1 ? "" : "s", min);
+		    er_xml_tag(el, t, sizeof t), pv.n, pv.n == 1 ? "" : "s", min);
 	else
 		put_positions(out, &pv);
 done:
@@ -293,12 +276,12 @@ write_polygon(struct kml *k, const xmlNode *pg, struct er_xml_buf *out)
 			return fail_node(k, c,
 			                 "%s has more than one "
 			                 "<outerBoundaryIs>",
-			                 tag(pg, t, sizeof t));
+			                 er_xml_tag(pg, t, sizeof t));
 		outer = c;
 	}
 	if (!outer)
 		return fail_node(k, pg, "%s has no <outerBoundaryIs>",
-		                 tag(pg, t, sizeof t));
+		                 er_xml_tag(pg, t, sizeof t));
 	const xmlNode *ring = child(outer, "LinearRing");
 	if (!ring)
 		return fail_node(k, outer,
@@ -335,7 +318,7 @@ check_number(struct kml *k, const xmlNode *el, const char *s, size_t n)
 		return ER_OK;
 	char q[64], t[128];
 	er_feature_quote(q, sizeof q, s, n);
-	return fail_node(k, el, "\"%s\" in %s %s", q, tag(el, t, sizeof t),
+	return fail_node(k, el, "\"%s\" in %s %s", q, er_xml_tag(el, t, sizeof t),
 	                 why);
 }
 
@@ -631,8 +614,8 @@ read_placemark(struct kml *k, const xmlNode *pm)
 			         er_xml_line(c));
 			rc = er_fail(k->err, ER_EPARSE, where,
 			             "%s has two geometries, %s and %s",
-			             k->label, tag(geom, t1, sizeof t1),
-			             tag(c, t2, sizeof t2));
+			             k->label, er_xml_tag(geom, t1, sizeof t1),
+			             er_xml_tag(c, t2, sizeof t2));
 		}
 		geom = c;
 	}
@@ -692,7 +675,7 @@ er_kml_read(const char *path, const char *data, size_t len, er_feature_fn fn,
 		         er_xml_line(root));
 		rc = er_fail(err, ER_EPARSE, where,
 		             "root element %s is not KML (namespace \"%s\")",
-		             tag(root, t, sizeof t), er_xml_ns(root));
+		             er_xml_tag(root, t, sizeof t), er_xml_ns(root));
 	}
 	for (const xmlNode *n = root; n && rc == ER_OK;) {
 		if (is_kml(n, "Placemark")) {

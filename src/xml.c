@@ -603,3 +603,29 @@ er_xml_ring_close(struct er_xml_posv *v)
 	struct er_xml_pos first = v->p[0];
 	return er_xml_posv_push(v, &first);
 }
+
+const char *
+er_xml_tag(const xmlNode *n, char *buf, size_t size)
+{
+	if (n->ns && n->ns->prefix)
+		snprintf(buf, size, "<%.40s:%.60s>", n->ns->prefix, n->name);
+	else
+		snprintf(buf, size, "<%.60s>", n->name);
+	return buf;
+}
+
+enum er_code
+er_xml_vfail(struct er_error *err, const char *path, const xmlNode *n,
+	     const char *label, const char *fmt, va_list ap)
+{
+	char where[256], msg[400];
+	unsigned line = er_xml_line(n);
+	if (line)
+		snprintf(where, sizeof where, "%s:%u", path, line);
+	else
+		snprintf(where, sizeof where, "%s", path);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (label && label[0])
+		return er_fail(err, ER_EPARSE, where, "%s: %s", label, msg);
+	return er_fail(err, ER_EPARSE, where, "%s", msg);
+}

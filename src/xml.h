@@ -3,6 +3,7 @@
 #ifndef ER_SRC_XML_H
 #define ER_SRC_XML_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <libxml/tree.h>
@@ -49,6 +50,15 @@ char *er_xml_dump(const xmlNode *node);
 
 /* The 1-based line where node starts, 0 when unknown. */
 unsigned er_xml_line(const xmlNode *node);
+
+/* "<prefix:name>" of element n, for messages; returns buf. */
+const char *er_xml_tag(const xmlNode *n, char *buf, size_t size);
+
+/* Sets err to ER_EPARSE at "path:line" of node n with the message
+ * "label: fmt..." (no label when label is NULL or empty). */
+enum er_code er_xml_vfail(struct er_error *err, const char *path,
+			  const xmlNode *n, const char *label,
+			  const char *fmt, va_list ap);
 
 /* A growing string, for building XML text. Zero it to start; after an
  * allocation failure it ignores further text and nomem stays set. */
