@@ -20,7 +20,7 @@ for c in $cases; do
 	(cd "$work" && EVACREG="$exe" DATA="$data" TZ=UTC sh ./cmd >stdout 2>stderr; echo $? >status)
 	# paths of the scratch folder are not part of the expectation
 	for f in stdout stderr; do
-		sed -e "s,$work/,,g" -e "s,$data,DATA,g" "$work/$f" >"$work/$f.n"
+		sed -e "s,$work/,,g" -e "s,$data,DATA,g" -e "s,$exe,evacreg,g" "$work/$f" >"$work/$f.n"
 	done
 	if [ "${ER_UPDATE_GOLDEN:-0}" = 1 ]; then
 		cp "$work/stdout.n" "$dir/$c/expected.stdout"
