@@ -17,6 +17,12 @@ should_fail(void)
 	return --fail_countdown == 0;
 }
 
+long
+er_alloc_countdown(void)
+{
+	return fail_countdown;
+}
+
 void
 er_alloc_fail_after(long n)
 {

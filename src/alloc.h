@@ -14,6 +14,9 @@ char *er_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Test hook: when > 0, the Nth allocation from now fails (1 = the next). */
 void er_alloc_fail_after(long n);
+/* Allocations left before the injected failure; 0 once it happened or
+ * when none is set. */
+long er_alloc_countdown(void);
 
 #define ER_FREE(p)                                                             \
 	do {                                                                   \
