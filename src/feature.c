@@ -35,6 +35,7 @@ er_feature_finish(struct er_feature *f)
 	er_free(f->keys);
 	er_free(f->values);
 	er_free(f->geom_text);
+	er_free(f->geom_error);
 	memset(f, 0, sizeof *f);
 }
 

@@ -24,6 +24,10 @@ struct er_feature {
 	enum er_geom_format geom_format;
 	char *geom_text;
 	unsigned geom_line; /* where the geometry starts, for error messages */
+	/* KML/GML: the geometry could not be read; "path:line: message".
+	 * geom_format is then ER_GEOM_NONE. Lets an import reject just this
+	 * feature. */
+	char *geom_error;
 };
 
 /* Called once per feature. The feature is borrowed: valid only during the

@@ -1054,6 +1054,30 @@ geometry_in(const xmlNode *c)
 	return geometry_kind(e) != G_NONE ? e : NULL;
 }
 
+
+/* Reads the geometry into f; a malformed geometry becomes f->geom_error
+ * (the rest of the file is still read) and only other failures stop. */
+static enum er_code
+geometry_or_error(struct gml *x, const xmlNode *geom, struct er_feature *f)
+{
+	struct er_error local = {0}, *saved = x->err;
+	x->err = &local;
+	enum er_code rc = read_geometry(x, geom, f);
+	x->err = saved;
+	if (rc == ER_OK)
+		return ER_OK;
+	if (rc != ER_EPARSE)
+		return er_fail(saved, rc, local.where, "%s", local.message);
+	er_free(f->geom_text);
+	f->geom_text = NULL;
+	f->geom_format = ER_GEOM_NONE;
+	f->geom_line = er_xml_line(geom);
+	f->geom_error = er_asprintf("%s: %s", local.where, local.message);
+	if (!f->geom_error)
+		return er_fail(saved, ER_ENOMEM, NULL, "out of memory");
+	return ER_OK;
+}
+
 static enum er_code
 read_feature(struct gml *g, const xmlNode *fe)
 {
@@ -1118,7 +1142,7 @@ read_feature(struct gml *g, const xmlNode *fe)
 		}
 	}
 	if (!rc && geom)
-		rc = read_geometry(g, geom, &f);
+		rc = geometry_or_error(g, geom, &f);
 	if (!rc)
 		rc = g->fn(&f, g->ud, g->err);
 	er_feature_finish(&f);

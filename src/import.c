@@ -908,6 +908,14 @@ parse_count(struct ictx *c, unsigned line, const char *what, const char *s,
 	return 0;
 }
 
+/* "path:12: message" -> "message": the import names the line itself. */
+static const char *
+geom_message(const char *e)
+{
+	const char *p = strstr(e, ": ");
+	return p ? p + 2 : e;
+}
+
 static enum er_code
 district_feature(const struct er_feature *f, void *ud, struct er_error *err)
 {
@@ -949,7 +957,10 @@ district_feature(const struct er_feature *f, void *ud, struct er_error *err)
 			      code ? code : "?", o->association_field);
 	int fmt = f->geom_format;
 	unsigned gline = f->geom_line ? f->geom_line : line;
-	if (fmt == ER_GEOM_NONE) {
+	if (f->geom_error) {
+		feature_error(c, gline, "district %s: %s", code ? code : "?",
+			      geom_message(f->geom_error));
+	} else if (fmt == ER_GEOM_NONE) {
 		feature_error(c, line, "district %s has no geometry",
 			      code ? code : "?");
 	} else {
@@ -1080,7 +1091,11 @@ shelter_feature(const struct er_feature *f, void *ud, struct er_error *err)
 		}
 	}
 	double lon = 0, lat = 0;
-	if (f->geom_format == ER_GEOM_NONE) {
+	if (f->geom_error) {
+		feature_error(c, f->geom_line ? f->geom_line : line,
+			      "shelter %s: %s", id ? id : "?",
+			      geom_message(f->geom_error));
+	} else if (f->geom_format == ER_GEOM_NONE) {
 		feature_error(c, line, "shelter %s has no location",
 			      id ? id : "?");
 	} else {

@@ -526,6 +526,30 @@ read_geometry(struct kml *k, const xmlNode *g, struct er_feature *f)
 	return ER_OK;
 }
 
+
+/* Reads the geometry into f; a malformed geometry becomes f->geom_error
+ * (the rest of the file is still read) and only other failures stop. */
+static enum er_code
+geometry_or_error(struct kml *x, const xmlNode *geom, struct er_feature *f)
+{
+	struct er_error local = {0}, *saved = x->err;
+	x->err = &local;
+	enum er_code rc = read_geometry(x, geom, f);
+	x->err = saved;
+	if (rc == ER_OK)
+		return ER_OK;
+	if (rc != ER_EPARSE)
+		return er_fail(saved, rc, local.where, "%s", local.message);
+	er_free(f->geom_text);
+	f->geom_text = NULL;
+	f->geom_format = ER_GEOM_NONE;
+	f->geom_line = er_xml_line(geom);
+	f->geom_error = er_asprintf("%s: %s", local.where, local.message);
+	if (!f->geom_error)
+		return er_fail(saved, ER_ENOMEM, NULL, "out of memory");
+	return ER_OK;
+}
+
 /* Adds property key with the text of element el (NULL el: a null). */
 static enum er_code
 add_text(struct kml *k, struct er_feature *f, const char *key,
@@ -620,7 +644,7 @@ read_placemark(struct kml *k, const xmlNode *pm)
 		geom = c;
 	}
 	if (rc == ER_OK && geom)
-		rc = read_geometry(k, geom, &f);
+		rc = geometry_or_error(k, geom, &f);
 	if (rc == ER_OK)
 		rc = k->fn(&f, k->ud, k->err);
 	er_feature_finish(&f);

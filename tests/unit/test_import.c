@@ -774,6 +774,36 @@ test_district_kml_gml(void **state)
 	assert_int_equal(count(f, "SELECT ST_NumGeometries(geom) FROM "
 				  "district WHERE code='G1'"),
 			 2);
+	/* a bad geometry rejects only its district with --skip-invalid */
+	const char *kml2 =
+		"<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n"
+		"<Placemark><name>x</name><ExtendedData><Data name=\"code\">"
+		"<value>K2</value></Data></ExtendedData>\n"
+		"<Polygon><outerBoundaryIs><LinearRing><coordinates>"
+		"141,43 141.01,43</coordinates></LinearRing></outerBoundaryIs>"
+		"</Polygon></Placemark>\n"
+		"<Placemark><name>y</name><ExtendedData><Data name=\"code\">"
+		"<value>K3</value></Data></ExtendedData>\n"
+		"<Polygon><outerBoundaryIs><LinearRing><coordinates>"
+		"141.2,43 141.21,43 141.21,43.01 141.2,43</coordinates>"
+		"</LinearRing></outerBoundaryIs></Polygon></Placemark>\n"
+		"</Document></kml>\n";
+	assert_int_equal(imp(f, ER_IMPORT_DISTRICTS, "d2.kml", kml2, 0, &res,
+			     &err),
+			 ER_EINVALID);
+	assert_non_null(strstr(f->log, "d2.kml:3: district K2: "));
+	assert_int_equal(imp(f, ER_IMPORT_DISTRICTS, "d2.kml", NULL,
+			     ER_IMPORT_SKIP_INVALID, &res, &err),
+			 ER_OK);
+	assert_int_equal(res.added, 1);
+	assert_int_equal(res.rejected, 1);
+	char *rj = tu_path(f->dir, "d2.kml.rejects.csv");
+	char *rt = tu_read(rj);
+	assert_non_null(rt);
+	assert_non_null(strstr(rt, "line,reason,code,name\n2,\"district K2: "));
+	free(rt);
+	free(rj);
+
 	/* projected GML is refused with a way out, never mislabelled */
 	const char *gml6680 =
 		"<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
