@@ -43,6 +43,7 @@ import(struct er_register *reg, enum er_import_kind kind, const char *path,
 		return cli_fail(&err);
 	printf("  %-14s %6ld added  (%s)\n", er_import_kind_name(kind),
 	       res.added, path);
+	fflush(stdout);
 	return EXIT_OK;
 }
 
@@ -134,6 +135,7 @@ cmd_demo(int argc, char **argv)
 		return EXIT_IO;
 	int st;
 	printf("Building %s from %s\n", db, data);
+	fflush(stdout); /* before the imports' warnings on stderr */
 	snprintf(path, sizeof path, "%s/tomakomai/districts.geojson", data);
 	if ((st = import(reg, ER_IMPORT_DISTRICTS, path, NULL)))
 		goto out;
