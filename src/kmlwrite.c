@@ -462,9 +462,10 @@ kml_end(struct kml *k, const char *path, struct er_error *err)
 	k->w = NULL;
 	if (k->nomem)
 		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	/* libxml2's writer does not keep errno: say what failed */
 	if (k->bad)
-		return er_fail(err, ER_EIO, path, "cannot write: %s",
-		               strerror(errno));
+		return er_fail(err, ER_EIO, path,
+		               "cannot write the KML (disk full?)");
 	return ER_OK;
 }
 
