@@ -231,8 +231,9 @@ mpoly(struct kml *k, const struct er_mpoly *mp)
 
 /* ---- styles ------------------------------------------------------------*/
 
-/* The href of an icon in this file: files/NAME in a KMZ, the absolute
- * path in plain KML, the URL as is; NULL when a file is missing. */
+/* The href of an icon in this file: files/NAME — inside a KMZ, or in a
+ * files/ folder written beside a plain KML — or the URL as is; NULL
+ * when a file is missing. */
 static const char *
 icon_href(struct kml *k, const char *path)
 {
@@ -240,8 +241,6 @@ icon_href(struct kml *k, const char *path)
 		return path;
 	if (access(path, R_OK) != 0)
 		return NULL;
-	if (!k->opt->kmz)
-		return path;
 	for (size_t i = 0; i < k->nicons; i++)
 		if (!strcmp(k->icons[i].path, path))
 			return k->icons[i].name;
@@ -1077,6 +1076,53 @@ icons_clear(struct kml *k)
 	k->nicons = 0;
 }
 
+/* Copies the icons a plain KML file uses into files/ beside it, so the
+ * folder can be handed over as it is (a KMZ carries them inside).
+ * Icons already there with the same size are left alone. */
+static enum er_code
+copy_icons(struct job *j, const char *dst)
+{
+	struct er_error *err = j->err;
+	if (!j->k.nicons)
+		return ER_OK;
+	const char *slash = strrchr(dst, '/');
+	char dir[4200];
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s/files", (int)(slash - dst), dst);
+	else
+		snprintf(dir, sizeof dir, "files");
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return er_fail(err, ER_EIO, dir, "cannot create: %s",
+		               strerror(errno));
+	for (size_t i = 0; i < j->k.nicons; i++) {
+		char out[4400], tmp[4500];
+		struct stat a, b;
+		snprintf(out, sizeof out, "%s/%s", dir,
+		         j->k.icons[i].name + strlen("files/"));
+		if (stat(j->k.icons[i].path, &a) == 0 && stat(out, &b) == 0 &&
+		    a.st_size == b.st_size)
+			continue;
+		FILE *in = fopen(j->k.icons[i].path, "rb");
+		if (!in)
+			return er_fail(err, ER_EIO, j->k.icons[i].path,
+			               "cannot read: %s", strerror(errno));
+		FILE *f = er_output_open(out, tmp, sizeof tmp, err);
+		if (!f) {
+			fclose(in);
+			return err ? err->code : ER_EIO;
+		}
+		char buf[8192];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+			fwrite(buf, 1, n, f);
+		fclose(in);
+		enum er_code rc = er_output_commit(f, tmp, out, err);
+		if (rc)
+			return rc;
+	}
+	return ER_OK;
+}
+
 /* Writes one file (a district's or the index) to a temporary name,
  * zipped when --kmz, and records its audit row. */
 static enum er_code
@@ -1111,6 +1157,11 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 	}
 	if (!kmz) {
 		snprintf(p->tmp, sizeof p->tmp, "%s", kml_tmp);
+		if ((rc = copy_icons(j, dst))) {
+			unlink(kml_tmp);
+			j->npending--;
+			return rc;
+		}
 	} else {
 		FILE *z = er_output_open(dst, p->tmp, sizeof p->tmp, err);
 		if (!z) {

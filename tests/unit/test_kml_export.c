@@ -875,9 +875,19 @@ test_kmz(void **state)
 	read_households(&w, kml, &a, &na);
 	read_households(&w, docpath, &b, &nb);
 	lines_equal(&a, &b, "KMZ against KML");
-	/* plain KML names icons by absolute path */
+	/* plain KML names icons relatively and gets them in files/ beside
+	 * it, so the folder can be handed over as it is */
 	char *plain = tu_read(kml);
-	assert_non_null(strstr(plain, "<href>/"));
+	assert_null(strstr(plain, "<href>/"));
+	assert_non_null(strstr(plain, "<href>files/"));
+	for (char *h = strstr(plain, "<href>files/"); h;
+	     h = strstr(h + 1, "<href>files/")) {
+		char name[256], *icon;
+		assert_int_equal(sscanf(h + 6, "%255[^<]", name), 1);
+		icon = tu_path(w.dir, name);
+		assert_int_equal(access(icon, R_OK), 0);
+		free(icon);
+	}
 	free(plain);
 	/* the audit row hashes the KMZ as written */
 	struct audit au;
