@@ -1,5 +1,5 @@
-/* Map styles: a reader for OGC SLD 1.0 / SE 1.1 files (styles/*.sld) and
- * rule matching on feature attributes. One style drives the KML export
+/* Map styles: a reader for OGC SLD 1.0 / SE 1.1 files (styles/NAME.sld)
+ * and rule matching on feature attributes. One style drives the KML export
  * and the PDF renderer. */
 #ifndef ER_SRC_STYLE_H
 #define ER_SRC_STYLE_H

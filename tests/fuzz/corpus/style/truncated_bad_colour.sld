@@ -1,0 +1,1 @@
+<StyledLayerDescriptor xmlns="http://www.opengis.net/sld"><NamedLayer><Name>x</Name><UserStyle><FeatureTypeStyle><Rule><PolygonSymbolizer><Fill><CssParameter name="fill">#12345</CssParameter>
