@@ -45,6 +45,7 @@ const char *cli_datadir(void);
 int cmd_audit(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_init(int argc, char **argv);

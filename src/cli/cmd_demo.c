@@ -12,20 +12,25 @@
 static void
 help(void)
 {
-	puts("Usage: evacreg demo OUTDIR [--registrants N] [--seed S]\n"
-	     "\n"
-	     "Builds OUTDIR/register.db from the real district boundaries and\n"
-	     "shelters of 苫小牧市 (Tomakomai) shipped in evacreg's data folder\n"
-	     "and a synthetic register (OUTDIR/synth/*.csv; fictional people),\n"
-	     "then prints the coverage by association and for the city.\n"
-	     "Re-running replaces the demo register in OUTDIR.\n"
-	     "\n"
-	     "Options:\n"
-	     "  --registrants N  synthetic registrants (default 8000)\n"
-	     "  --seed S         random seed (default 2026)\n"
-	     "  -h, --help       show this help\n"
-	     "\n"
-	     "EVACREG_DATADIR overrides where the data folder is looked for.");
+	puts(
+	    "Usage: evacreg demo OUTDIR [--registrants N] [--seed S]\n"
+	    "\n"
+	    "Builds OUTDIR/register.db from the real district boundaries and\n"
+	    "shelters of 苫小牧市 (Tomakomai) shipped in evacreg's data "
+	    "folder\n"
+	    "and a synthetic register (OUTDIR/synth/*.csv; fictional people),\n"
+	    "then prints the coverage by association and for the city and\n"
+	    "writes OUTDIR/kml/: a KML map of unassigned households per "
+	    "district\n"
+	    "and index.kml (as 'evacreg export kml --all', normal mode).\n"
+	    "Re-running replaces the demo register in OUTDIR.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --registrants N  synthetic registrants (default 8000)\n"
+	    "  --seed S         random seed (default 2026)\n"
+	    "  -h, --help       show this help\n"
+	    "\n"
+	    "EVACREG_DATADIR overrides where the data folder is looked for.");
 }
 
 static int
@@ -33,9 +38,9 @@ import(struct er_register *reg, enum er_import_kind kind, const char *path,
        const char *shelter_kind)
 {
 	struct er_import_options o = {
-		.kind = kind,
-		.path = path,
-		.shelter_kind = shelter_kind,
+	    .kind = kind,
+	    .path = path,
+	    .shelter_kind = shelter_kind,
 	};
 	struct er_import_result res;
 	struct er_error err = {0};
@@ -58,6 +63,26 @@ coverage(struct er_register *reg, enum er_coverage_by by)
 	return st;
 }
 
+/* OUTDIR/kml: one KML per district and index.kml, normal mode. */
+static int
+kml(struct er_register *reg, const char *out)
+{
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/kml", out);
+	struct er_kml_options o = {.all = 1, .out = dir};
+	struct er_export_result res;
+	struct er_error err = {0};
+	if (er_export_kml(reg, &o, &res, &err) != ER_OK)
+		return cli_fail(&err);
+	printf("\nMaps of unassigned households (evacreg export kml %s "
+	       "--all --out %s):\n  %ld files, %ld households, %ld "
+	       "registrants; %ld without consent not shown\n"
+	       "  open %s/index.kml in Google Earth or QGIS\n",
+	       er_register_path(reg), dir, res.files, res.households,
+	       res.registrants, res.withheld, dir);
+	return EXIT_OK;
+}
+
 static void
 remove_register(const char *db)
 {
@@ -74,17 +99,17 @@ cmd_demo(int argc, char **argv)
 {
 	enum { O_N = 256, O_SEED };
 	static const struct option opts[] = {
-		{"registrants", required_argument, NULL, O_N},
-		{"seed", required_argument, NULL, O_SEED},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"registrants", required_argument, NULL, O_N},
+	    {"seed", required_argument, NULL, O_SEED},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct er_synth_options so = {
-		.seed = 2026,
-		.registrants = 8000,
-		.assigned_share = 0.7,
-		.consent_yes = 0.6,
-		.consent_no = 0.1,
+	    .seed = 2026,
+	    .registrants = 8000,
+	    .assigned_share = 0.7,
+	    .consent_yes = 0.6,
+	    .consent_no = 0.1,
 	};
 	int ch;
 	long n;
@@ -93,7 +118,7 @@ cmd_demo(int argc, char **argv)
 		switch (ch) {
 		case O_N:
 			if (cli_long("demo", "--registrants", optarg,
-				     &so.registrants))
+			             &so.registrants))
 				return EXIT_USAGE;
 			break;
 		case O_SEED:
@@ -114,12 +139,12 @@ cmd_demo(int argc, char **argv)
 	const char *data = cli_datadir();
 	if (!data) {
 		fprintf(stderr, "evacreg: cannot find the data folder; set "
-				"EVACREG_DATADIR\n");
+		                "EVACREG_DATADIR\n");
 		return EXIT_IO;
 	}
 	if (mkdir(out, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "evacreg: %s: cannot create: %s\n", out,
-			strerror(errno));
+		        strerror(errno));
 		return EXIT_IO;
 	}
 	char db[4200], synth[4200], path[4400];
@@ -138,11 +163,11 @@ cmd_demo(int argc, char **argv)
 	if ((st = import(reg, ER_IMPORT_DISTRICTS, path, NULL)))
 		goto out;
 	snprintf(path, sizeof path, "%s/tomakomai/shelters_designated.geojson",
-		 data);
+	         data);
 	if ((st = import(reg, ER_IMPORT_SHELTERS, path, "designated")))
 		goto out;
 	snprintf(path, sizeof path, "%s/tomakomai/shelters_emergency.geojson",
-		 data);
+	         data);
 	if ((st = import(reg, ER_IMPORT_SHELTERS, path, "emergency")))
 		goto out;
 	so.outdir = synth;
@@ -154,10 +179,10 @@ cmd_demo(int argc, char **argv)
 		enum er_import_kind kind;
 		const char *file;
 	} steps[] = {
-		{ER_IMPORT_ASSOCIATIONS, "associations.csv"},
-		{ER_IMPORT_REGISTRANTS, "registrants.csv"},
-		{ER_IMPORT_SUPPORTERS, "supporters.csv"},
-		{ER_IMPORT_ASSIGNMENTS, "assignments.csv"},
+	    {ER_IMPORT_ASSOCIATIONS, "associations.csv"},
+	    {ER_IMPORT_REGISTRANTS, "registrants.csv"},
+	    {ER_IMPORT_SUPPORTERS, "supporters.csv"},
+	    {ER_IMPORT_ASSIGNMENTS, "assignments.csv"},
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", synth, steps[i].file);
@@ -170,7 +195,9 @@ cmd_demo(int argc, char **argv)
 	if ((st = coverage(reg, ER_BY_ASSOCIATION)))
 		goto out;
 	printf("\nCity figures (evacreg coverage %s --by city):\n\n", db);
-	st = coverage(reg, ER_BY_CITY);
+	if ((st = coverage(reg, ER_BY_CITY)))
+		goto out;
+	st = kml(reg, out);
 out:
 	er_register_close(reg);
 	return st;

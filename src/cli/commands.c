@@ -10,6 +10,8 @@ static const struct command commands[] = {
 	 "support coverage by district, association or city"},
 	{"demo", cmd_demo,
 	 "build a demo register (real districts, synthetic people)"},
+	{"export", cmd_export,
+	 "write KML maps (and PDF atlases) of unassigned households"},
 	{"help", cmd_help, "show help for evacreg or a command"},
 	{"import", cmd_import,
 	 "import associations, districts, registrants, supporters, "
