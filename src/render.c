@@ -120,7 +120,34 @@ struct doc {
 		cairo_surface_t *img;
 	} icons[16];
 	size_t nicons;
+
+	/* rules drawn on this page: the legend shows only those (and all
+	 * of the district and neighbour layers) */
+	const struct er_rule *used[128];
+	size_t nused;
+	int highlight; /* cover: outline this document's districts */
 };
+
+static void
+mark_used(struct doc *d, const struct er_rule **rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < d->nused && d->used[k] != rules[i])
+			k++;
+		if (k == d->nused && d->nused < 128)
+			d->used[d->nused++] = rules[i];
+	}
+}
+
+static int
+was_used(const struct doc *d, const struct er_rule *r)
+{
+	for (size_t k = 0; k < d->nused; k++)
+		if (d->used[k] == r)
+			return 1;
+	return 0;
+}
 
 static enum er_code
 nomem(struct doc *d)
@@ -836,6 +863,54 @@ struct fctx {
 	const struct er_mpoly *district;
 };
 
+/* Where a neighbour's name goes: the point of its visible part that is
+ * inside it, outside the district, and nearest the middle of that part
+ * (a 15 x 15 grid is searched). 0 when there is none. Uses the path
+ * just built for its extent. */
+static int
+name_point(struct fctx *c, const struct er_xfeature *f, double *px, double *py)
+{
+	struct doc *d = c->d;
+	const struct view *v = c->v;
+	double x0, y0, x1, y1;
+	cairo_path_extents(d->cr, &x0, &y0, &x1, &y1);
+	x0 = fmax(x0, v->fx + 10);
+	y0 = fmax(y0, v->fy + 6);
+	x1 = fmin(x1, v->fx + v->fw - 10);
+	y1 = fmin(y1, v->fy + v->fh - 6);
+	if (x1 <= x0 || y1 <= y0)
+		return 0;
+	struct er_mpoly mp;
+	if (er_mpoly_from_wkb(f->wkb, f->wkb_len, &mp, NULL))
+		return 0;
+	int found = 0;
+	if (project_mpoly(d, &mp) == ER_OK) {
+		double mx = (x0 + x1) / 2, my = (y0 + y1) / 2, best = INFINITY;
+		for (int i = 0; i <= 14; i++)
+			for (int k = 0; k <= 14; k++) {
+				double qx = x0 + (x1 - x0) * i / 14;
+				double qy = y0 + (y1 - y0) * k / 14;
+				double X =
+				    v->cx + (qx - v->fx - v->fw / 2) / v->s;
+				double Y =
+				    v->cy - (qy - v->fy - v->fh / 2) / v->s;
+				if (!er_mpoly_contains(&mp, X, Y) ||
+				    (c->district &&
+				     er_mpoly_contains(c->district, X, Y)))
+					continue;
+				double dd = hypot(qx - mx, qy - my);
+				if (dd < best) {
+					best = dd;
+					*px = qx;
+					*py = qy;
+					found = 1;
+				}
+			}
+	}
+	er_mpoly_finish(&mp);
+	return found;
+}
+
 static enum er_code
 draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 {
@@ -859,30 +934,24 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 		cairo_new_path(d->cr);
 		return ER_OK;
 	}
-	if (strcmp(f->layer, "neighbour") == 0 && f->name) {
-		/* its name goes at the middle of its part in the frame */
-		double x0, y0, x1, y1;
-		cairo_path_extents(d->cr, &x0, &y0, &x1, &y1);
-		x0 = fmax(x0, c->v->fx);
-		y0 = fmax(y0, c->v->fy);
-		x1 = fmin(x1, c->v->fx + c->v->fw);
-		y1 = fmin(y1, c->v->fy + c->v->fh);
-		if (x1 > x0 && y1 > y0 && text_sym(rules, n)) {
-			struct nlabel *x =
-			    er_realloc(c->names, (c->nnames + 1) * sizeof *x);
-			if (!x)
-				return nomem(d);
-			c->names = x;
-			x[c->nnames].name = er_strdup(f->name);
-			x[c->nnames].x = (x0 + x1) / 2;
-			x[c->nnames].y = (y0 + y1) / 2;
-			if (!x[c->nnames].name)
-				return nomem(d);
-			c->nnames++;
-		}
+	double lx = 0, ly = 0;
+	if (strcmp(f->layer, "neighbour") == 0 && f->name &&
+	    text_sym(rules, n) && name_point(c, f, &lx, &ly)) {
+		struct nlabel *x =
+		    er_realloc(c->names, (c->nnames + 1) * sizeof *x);
+		if (!x)
+			return nomem(d);
+		c->names = x;
+		x[c->nnames].name = er_strdup(f->name);
+		x[c->nnames].x = lx;
+		x[c->nnames].y = ly;
+		if (!x[c->nnames].name)
+			return nomem(d);
+		c->nnames++;
 	}
 	cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
 	paint_path(d->cr, rules, n, poly, 1);
+	mark_used(d, rules, n);
 	c->drawn++;
 	return ER_OK;
 }
@@ -909,6 +978,7 @@ draw_shelter(const struct er_xshelter *s, void *ud, struct er_error *err)
 	double px, py;
 	to_page(c->v, x, y, &px, &py);
 	paint_point(c->d, rules, n, px, py, 1);
+	mark_used(c->d, rules, n);
 	c->drawn++;
 	return ER_OK;
 }
@@ -955,6 +1025,10 @@ legend(struct doc *d, double x, double y, double w, const char *const *layers,
 			const struct er_rule *r = &l->rules[k];
 			const char *t = r->title ? r->title : r->name;
 			if (!t)
+				continue;
+			if (strcmp(layers[i], "district") &&
+			    strcmp(layers[i], "neighbour") &&
+			    strcmp(layers[i], "coverage") && !was_used(d, r))
 				continue;
 			int drawable = 0;
 			for (size_t j = 0; j < r->nsyms; j++)
@@ -1077,6 +1151,7 @@ map_page(struct doc *d, struct dist *ds)
 	cairo_t *cr = d->cr;
 	struct er_xdistrict *x = &ds->d;
 	d->page_assoc = x->association_name;
+	d->nused = 0;
 
 	/* header */
 	char title[512];
@@ -1127,7 +1202,7 @@ map_page(struct doc *d, struct dist *ds)
 	if (er_x_hazards(d->reg, v.lon0, v.lat0, v.lon1, v.lat1, draw_feature,
 	                 &hz, d->err))
 		goto fail;
-	struct fctx nb = {.d = d, .v = &v};
+	struct fctx nb = {.d = d, .v = &v, .district = &ds->proj};
 	if (er_x_neighbours(d->reg, x->code, v.lon0, v.lat0, v.lon1, v.lat1,
 	                    draw_feature, &nb, d->err))
 		goto fail_nb;
@@ -1142,7 +1217,10 @@ map_page(struct doc *d, struct dist *ds)
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 	paint_path(cr, rules, n, 1, 1);
 
-	/* neighbours' names, faint, over the shapes */
+	/* neighbours' names, faint, over the shapes; one that would run
+	 * into another is left out */
+	double boxes[256][4];
+	size_t nboxes = 0;
 	for (size_t i = 0; i < nb.nnames; i++) {
 		struct props q = {0};
 		props_add(&q, "name", nb.names[i].name);
@@ -1159,6 +1237,19 @@ map_page(struct doc *d, struct dist *ds)
 		struct er_color fg = ts->has_fill
 		                         ? ts->fill
 		                         : (struct er_color){0.4, 0.4, 0.4, 1};
+		double bx = nb.names[i].x - tw / 2, by = nb.names[i].y - th / 2;
+		int clash = bx < v.fx || bx + tw > v.fx + v.fw || nboxes >= 256;
+		for (size_t k = 0; k < nboxes && !clash; k++)
+			clash = er_label_boxes_overlap(
+			    bx, by, tw, th, boxes[k][0], boxes[k][1],
+			    boxes[k][2], boxes[k][3], -2);
+		if (clash)
+			continue;
+		boxes[nboxes][0] = bx;
+		boxes[nboxes][1] = by;
+		boxes[nboxes][2] = tw;
+		boxes[nboxes][3] = th;
+		nboxes++;
 		text_halo(d, nb.names[i].x - tw / 2, nb.names[i].y - th / 2,
 		          nb.names[i].name, size, &fg,
 		          ts->has_halo ? &ts->halo : NULL,
@@ -1239,6 +1330,7 @@ map_page(struct doc *d, struct dist *ds)
 		const struct er_rule *hr[MAX_RULES];
 		size_t hn = match(d, "household", &q, hr);
 		paint_point(d, hr, hn, labels[i].x, labels[i].y, 1);
+		mark_used(d, hr, hn);
 	}
 	for (size_t i = 0; i < ds->nhh; i++) {
 		if (!labels[i].placed)
@@ -1620,7 +1712,16 @@ cover_district(const struct er_xrate *r, void *ud, struct er_error *err)
 		er_mpoly_finish(&mp);
 		return rc;
 	}
+	int mine = 0;
+	for (size_t i = 0; i < d->ncodes && !mine; i++)
+		mine = strcmp(d->codes[i], r->code) == 0;
 	if (!c->v) {
+		/* one association's file shows its own districts and what
+		 * lies around them; the city atlas the whole city */
+		if (d->highlight && !mine) {
+			er_mpoly_finish(&mp);
+			return ER_OK;
+		}
 		if (!c->any) {
 			c->minx = mp.minx;
 			c->miny = mp.miny;
@@ -1648,13 +1749,37 @@ cover_district(const struct er_xrate *r, void *ud, struct er_error *err)
 	cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
 	paint_path(d->cr, rules, n, 1, 0.5);
 	/* this document's districts stand out */
-	for (size_t i = 0; i < d->ncodes; i++)
-		if (strcmp(d->codes[i], r->code) == 0 && d->ncodes < 299) {
-			mpoly_path(d->cr, c->v, &mp);
-			cairo_set_source_rgb(d->cr, 0, 0, 0);
-			cairo_set_line_width(d->cr, 1.2);
-			cairo_stroke(d->cr);
-		}
+	if (d->highlight && mine) {
+		mpoly_path(d->cr, c->v, &mp);
+		cairo_set_source_rgb(d->cr, 0, 0, 0);
+		cairo_set_line_width(d->cr, 1.5);
+		cairo_stroke(d->cr);
+		/* and its name, at the inside point nearest its middle */
+		double mx = (mp.minx + mp.maxx) / 2,
+		       my = (mp.miny + mp.maxy) / 2;
+		double best = INFINITY, bx = mx, by = my;
+		for (int i = 0; i <= 14; i++)
+			for (int k = 0; k <= 14; k++) {
+				double X =
+				    mp.minx + (mp.maxx - mp.minx) * i / 14;
+				double Y =
+				    mp.miny + (mp.maxy - mp.miny) * k / 14;
+				double dd = hypot(X - mx, Y - my);
+				if (dd < best && er_mpoly_contains(&mp, X, Y)) {
+					best = dd;
+					bx = X;
+					by = Y;
+				}
+			}
+		double px, py, tw, th;
+		to_page(c->v, bx, by, &px, &py);
+		PangoLayout *l = layout_new(d, r->name, 9, 1, 0);
+		layout_size(l, &tw, &th);
+		g_object_unref(l);
+		struct er_color fg = {0, 0, 0, 1}, halo = {1, 1, 1, 0.9};
+		text_halo(d, px - tw / 2, py - th / 2, r->name, 9, &fg, &halo,
+		          1.5);
+	}
 	er_mpoly_finish(&mp);
 	return ER_OK;
 }
@@ -1730,14 +1855,18 @@ cover_pages(struct doc *d)
 	y += text(d, MARGIN, y, tw, sub, 9, 0, LEFT) + 3 * MM;
 
 	/* the city, coloured by support rate */
-	struct view v = {.fx = MARGIN,
-	                 .fy = y,
-	                 .fw = tw - 55 * MM,
-	                 .fh = (h - 2 * MARGIN) * 0.5};
+	struct view v = {.fx = MARGIN, .fy = y, .fw = tw - 55 * MM};
+	/* as tall as the city needs, between a quarter and half the page;
+	 * counted and drawn alike, as the contents follow it */
+	struct cover c = {.d = d};
+	if (er_x_district_rates(d->reg, cover_district, &c, d->err))
+		goto fail;
+	v.fh = (h - 2 * MARGIN) * 0.5;
+	if (c.any && c.maxx > c.minx)
+		v.fh = fmax(
+		    (h - 2 * MARGIN) * 0.25,
+		    fmin(v.fh, v.fw * (c.maxy - c.miny) / (c.maxx - c.minx)));
 	if (d->draw) {
-		struct cover c = {.d = d};
-		if (er_x_district_rates(d->reg, cover_district, &c, d->err))
-			goto fail;
 		if (c.any && view_fit(d, &v, c.minx, c.miny, c.maxx, c.maxy))
 			return -1;
 		c.v = &v;
@@ -1757,9 +1886,9 @@ cover_pages(struct doc *d)
 		const char *layers[] = {"coverage"};
 		legend(d, v.fx + v.fw + 4 * MM, v.fy, 51 * MM, layers, 1);
 		if (v.s > 0)
-			scale_bar(d, v.fx + v.fw + 8 * MM,
-			          v.fy + v.fh - 12 * MM, 40 * MM, v.s);
-		north_arrow(d, v.fx + v.fw + 45 * MM, v.fy + v.fh - 36 * MM);
+			scale_bar(d, v.fx + v.fw + 8 * MM, v.fy + v.fh - 8 * MM,
+			          40 * MM, v.s);
+		north_arrow(d, v.fx + v.fw + 45 * MM, v.fy + v.fh - 24 * MM);
 	}
 	y += v.fh + 5 * MM;
 
@@ -2154,6 +2283,7 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 			rc = nomem(&d);
 			goto rollback;
 		}
+		d.highlight = opt->by_association_dir != NULL;
 		rc = render_doc(&d, opt->all);
 		if (rc)
 			goto rollback;
