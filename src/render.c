@@ -1430,8 +1430,8 @@ static const struct {
 	double share; /* of the table width */
 } cols[] = {
     {"番号", 0.06}, {"住所", 0.22},      {"氏名（フリガナ）", 0.2},
-    {"年齢", 0.06}, {"要支援事由", 0.2}, {"移動", 0.08},
-    {"電話", 0.18},
+    {"年齢", 0.06}, {"要支援事由", 0.2}, {"移動", 0.1},
+    {"電話", 0.16},
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 #define CELL_PAD (1.2 * MM)
@@ -1484,8 +1484,13 @@ draw_row(struct doc *d, char cells[NCOLS][512], double x, double y, double tw,
 		cairo_set_source_rgb(cr, 0.9, 0.92, 0.95);
 		cairo_fill(cr);
 	}
-	cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
-	cairo_set_line_width(cr, top_rule ? 0.8 : 0.3);
+	/* a household's members share one block: a faint rule between
+	 * them, a clear one between households */
+	if (top_rule)
+		cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+	else
+		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+	cairo_set_line_width(cr, top_rule ? 0.8 : 0.4);
 	cairo_move_to(cr, x, y);
 	cairo_line_to(cr, x + tw, y);
 	cairo_stroke(cr);
