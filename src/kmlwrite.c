@@ -462,9 +462,10 @@ kml_end(struct kml *k, const char *path, struct er_error *err)
 	k->w = NULL;
 	if (k->nomem)
 		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	/* libxml2's writer does not keep errno: say what failed */
 	if (k->bad)
-		return er_fail(err, ER_EIO, path, "cannot write: %s",
-		               strerror(errno));
+		return er_fail(err, ER_EIO, path,
+		               "cannot write the KML (disk full?)");
 	return ER_OK;
 }
 
@@ -654,6 +655,11 @@ write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
 		}
 		if (p->age >= 0)
 			bufp(&b, " %d 歳", p->age);
+		if (i && p->address && p->address[0] &&
+		    (!h->address || strcmp(p->address, h->address) != 0)) {
+			er_xml_buf_puts(&b, "<br>住所: ");
+			html(&b, p->address);
+		}
 		if (p->reason_labels && p->reason_labels[0]) {
 			er_xml_buf_puts(&b, "<br>要支援事由: ");
 			html(&b, p->reason_labels);
