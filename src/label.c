@@ -248,6 +248,15 @@ er_label_place(struct er_label *labels, size_t n,
 		if (grid_add(&g, &o))
 			goto nomem;
 	}
+	for (size_t i = 0; i < p->nextra; i++) {
+		struct obstacle o = {.x = p->extra[4 * i] - gap,
+		                     .y = p->extra[4 * i + 1] - gap,
+		                     .w = p->extra[4 * i + 2] + 2 * gap,
+		                     .h = p->extra[4 * i + 3] + 2 * gap,
+		                     .kind = OB_MARKER};
+		if (grid_add(&g, &o))
+			goto nomem;
+	}
 	/* crowding: markers within a few label sizes */
 	double reach = 3 * fmax(maxw, maxh) + 2 * r;
 	for (size_t i = 0; i < n; i++) {
@@ -263,7 +272,8 @@ er_label_place(struct er_label *labels, size_t n,
 			}
 	qsort(ord, n, sizeof *ord, cmp_order);
 	/* obstacles: n markers + n labels + n leaders at most */
-	stamp = er_calloc(3 * n + 1, sizeof *stamp);
+	size_t nstamp = 3 * n + p->nextra + 1;
+	stamp = er_calloc(nstamp, sizeof *stamp);
 	if (!stamp)
 		goto nomem;
 	unsigned now = 0;
@@ -279,6 +289,29 @@ er_label_place(struct er_label *labels, size_t n,
 		 * ringed by its own labels), leaders pass under other
 		 * labels, which the renderer draws on top. */
 		double strict_r = r + 8 * fmax(maxh, step);
+		if (p->anchored &&
+		    inside(p, L->x - L->ox, L->y - L->oy, L->w, L->h)) {
+			if (++now == 0) {
+				memset(stamp, 0, nstamp * sizeof *stamp);
+				now = 1;
+			}
+			if (is_free(&g, L->x - L->ox - gap, L->y - L->oy - gap,
+			            w, h, NULL, ord[k].i, stamp, now, 1)) {
+				L->lx = L->x - L->ox;
+				L->ly = L->y - L->oy;
+				L->ax = L->x;
+				L->ay = L->y;
+				L->placed = 1;
+				found = 1;
+				struct obstacle o = {.x = L->lx - gap,
+				                     .y = L->ly - gap,
+				                     .w = w,
+				                     .h = h,
+				                     .kind = OB_LABEL};
+				if (grid_add(&g, &o))
+					goto nomem;
+			}
+		}
 		for (int pass = 0, ring = 0; !found; ring++) {
 			double R = r + ring * step;
 			if (pass == 0 && R > strict_r) {
@@ -323,7 +356,7 @@ er_label_place(struct er_label *labels, size_t n,
 				seg[3] = ay;
 				if (++now == 0) {
 					memset(stamp, 0,
-					       (3 * n + 1) * sizeof *stamp);
+					       nstamp * sizeof *stamp);
 					now = 1;
 				}
 				if (!is_free(&g, bx, by, w, h,

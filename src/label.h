@@ -13,6 +13,7 @@ struct er_label {
 	/* in: the marker's centre and the label's size */
 	double x, y;
 	double w, h;
+	double ox, oy; /* anchored mode: see er_label_params */
 	/* out: the label box's top-left corner; leader is 1 when the box
 	 * is away from the marker and a line must join them, from (x, y)
 	 * to (ax, ay) on the box's edge; placed is 0 when no room was
@@ -27,6 +28,15 @@ struct er_label_params {
 	double marker_radius;          /* markers are circles of this radius */
 	double gap;                    /* clear space kept around labels */
 	double minx, miny, maxx, maxy; /* labels stay inside this frame */
+	/* 1: the first candidate is the box with its top-left corner at
+	 * (x - ox, y - oy), over its own marker, taken when free. With
+	 * this, crowded markers are moved apart: the "label" is a marker
+	 * and its number as one box, the "marker" the household's true
+	 * spot, and a leader joins them when the box had to move. */
+	int anchored;
+	/* more boxes (x, y, w, h each) that no label may cover */
+	const double *extra;
+	size_t nextra;
 };
 
 /* Places n labels. Deterministic; crowded markers are served first.

@@ -1303,33 +1303,109 @@ map_page(struct doc *d, struct dist *ds)
 		labels[i].w = tw + 2;
 		labels[i].h = th;
 	}
+	if (radius <= 0)
+		radius = 4;
+	int crowded = 0;
+	for (size_t i = 0; i < ds->nhh && !crowded; i++)
+		for (size_t j = i + 1; j < ds->nhh && !crowded; j++)
+			crowded =
+			    hypot(labels[i].x - labels[j].x,
+			          labels[i].y - labels[j].y) < 2 * radius + 0.5;
 	struct er_label_params lp = {
-	    .marker_radius = radius > 0 ? radius : 4,
+	    .marker_radius = radius,
 	    .gap = 0.6,
 	    .minx = v.fx + 1,
 	    .miny = v.fy + 1,
 	    .maxx = v.fx + v.fw - 1,
 	    .maxy = v.fy + v.fh - 1,
 	};
+	/* Where markers would overlap, each marker and its number move
+	 * as one box to the nearest free place, a dot and a line keeping
+	 * the household's true spot; elsewhere markers stay put and only
+	 * numbers move. */
+	double *lw = ds->nhh ? er_calloc(ds->nhh, sizeof *lw) : NULL;
+	if (ds->nhh && !lw) {
+		er_free(labels);
+		nomem(d);
+		goto fail_nb;
+	}
+	for (size_t i = 0; i < ds->nhh; i++)
+		lw[i] = labels[i].w;
+	if (crowded) {
+		lp.marker_radius = 1;
+		lp.gap = 0.5;
+		lp.anchored = 1;
+		for (size_t i = 0; i < ds->nhh; i++) {
+			labels[i].w = 2 * radius + 1 + lw[i];
+			labels[i].h = fmax(2 * radius, labels[i].h);
+			labels[i].ox = radius;
+			labels[i].oy = labels[i].h / 2;
+		}
+	}
 	if (ds->nhh && er_label_place(labels, ds->nhh, &lp, d->err) < 0) {
+		er_free(lw);
 		er_free(labels);
 		d->rc = ER_ENOMEM;
 		goto fail_nb;
 	}
-	cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.8);
-	cairo_set_line_width(cr, 0.5);
-	for (size_t i = 0; i < ds->nhh; i++)
-		if (labels[i].placed && labels[i].leader) {
-			cairo_move_to(cr, labels[i].x, labels[i].y);
-			cairo_line_to(cr, labels[i].ax, labels[i].ay);
-			cairo_stroke(cr);
+	/* where each marker and its number go */
+	struct mpos {
+		double mx, my;         /* marker */
+		double tx, ty, tw, th; /* number box */
+		int line;              /* leader from (x, y) */
+		double ax, ay;
+	};
+	struct mpos *mp = ds->nhh ? er_calloc(ds->nhh, sizeof *mp) : NULL;
+	if (ds->nhh && !mp) {
+		er_free(lw);
+		er_free(labels);
+		nomem(d);
+		goto fail_nb;
+	}
+	for (size_t i = 0; i < ds->nhh; i++) {
+		struct er_label *L = &labels[i];
+		struct mpos *m = &mp[i];
+		if (!crowded) {
+			*m = (struct mpos){L->x, L->y,      L->lx, L->ly, L->w,
+			                   L->h, L->leader, L->ax, L->ay};
+			continue;
 		}
+		if (!L->placed) {
+			m->mx = L->x;
+			m->my = L->y;
+			continue;
+		}
+		m->mx = L->lx + radius;
+		m->my = L->ly + L->h / 2;
+		m->tw = lw[i];
+		m->th = L->h;
+		m->tx = L->lx + 2 * radius + 1;
+		m->ty = L->ly;
+		m->line = hypot(m->mx - L->x, m->my - L->y) > 0.5;
+		m->ax = m->mx;
+		m->ay = m->my;
+	}
+	er_free(lw);
+	cairo_set_line_width(cr, 0.5);
+	for (size_t i = 0; i < ds->nhh; i++) {
+		if (!labels[i].placed || !mp[i].line)
+			continue;
+		cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.8);
+		cairo_move_to(cr, labels[i].x, labels[i].y);
+		cairo_line_to(cr, mp[i].ax, mp[i].ay);
+		cairo_stroke(cr);
+		if (crowded) {
+			/* the household's true spot */
+			cairo_arc(cr, labels[i].x, labels[i].y, 1, 0, 2 * M_PI);
+			cairo_fill(cr);
+		}
+	}
 	for (size_t i = 0; i < ds->nhh; i++) {
 		struct props q = {0};
 		props_add(&q, "mobility", ds->hh[i].mobility);
 		const struct er_rule *hr[MAX_RULES];
 		size_t hn = match(d, "household", &q, hr);
-		paint_point(d, hr, hn, labels[i].x, labels[i].y, 1);
+		paint_point(d, hr, hn, mp[i].mx, mp[i].my, 1);
 		mark_used(d, hr, hn);
 	}
 	for (size_t i = 0; i < ds->nhh; i++) {
@@ -1338,16 +1414,16 @@ map_page(struct doc *d, struct dist *ds)
 		char num[24];
 		snprintf(num, sizeof num, "%ld", ds->hh[i].number);
 		/* a white box under the number: leaders pass beneath */
-		cairo_rectangle(cr, labels[i].lx, labels[i].ly, labels[i].w,
-		                labels[i].h);
+		cairo_rectangle(cr, mp[i].tx, mp[i].ty, mp[i].tw, mp[i].th);
 		cairo_set_source_rgba(cr, halo.r, halo.g, halo.b, 0.9);
 		cairo_fill(cr);
 		PangoLayout *l = layout_new(d, num, font, 1, 0);
 		set_color(cr, &fg);
-		cairo_move_to(cr, labels[i].lx + 1, labels[i].ly);
+		cairo_move_to(cr, mp[i].tx + 1, mp[i].ty);
 		pango_cairo_show_layout(cr, l);
 		g_object_unref(l);
 	}
+	er_free(mp);
 	long unplaced = 0;
 	for (size_t i = 0; i < ds->nhh; i++)
 		unplaced += !labels[i].placed;
