@@ -868,7 +868,8 @@ struct fctx {
  * (a 15 x 15 grid is searched). 0 when there is none. Uses the path
  * just built for its extent. */
 static int
-name_point(struct fctx *c, const struct er_xfeature *f, double *px, double *py)
+name_point(struct fctx *c, const struct er_xfeature *f, double tw, double th,
+           double *px, double *py)
 {
 	struct doc *d = c->d;
 	const struct view *v = c->v;
@@ -890,13 +891,27 @@ name_point(struct fctx *c, const struct er_xfeature *f, double *px, double *py)
 			for (int k = 0; k <= 14; k++) {
 				double qx = x0 + (x1 - x0) * i / 14;
 				double qy = y0 + (y1 - y0) * k / 14;
-				double X =
-				    v->cx + (qx - v->fx - v->fw / 2) / v->s;
-				double Y =
-				    v->cy - (qy - v->fy - v->fh / 2) / v->s;
-				if (!er_mpoly_contains(&mp, X, Y) ||
-				    (c->district &&
-				     er_mpoly_contains(c->district, X, Y)))
+				/* the name's centre and corners: all in the
+				 * neighbour, none in the district (a name
+				 * across a boundary is hard to read) */
+				static const double corner[5][2] = {
+				    {0, 0}, {-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+				int ok = 1;
+				for (int e = 0; e < 5 && ok; e++) {
+					double ex = qx + corner[e][0] * tw / 2;
+					double ey = qy + corner[e][1] * th / 2;
+					double X =
+					    v->cx +
+					    (ex - v->fx - v->fw / 2) / v->s;
+					double Y =
+					    v->cy -
+					    (ey - v->fy - v->fh / 2) / v->s;
+					ok = er_mpoly_contains(&mp, X, Y) &&
+					     !(c->district &&
+					       er_mpoly_contains(c->district, X,
+					                         Y));
+				}
+				if (!ok)
 					continue;
 				double dd = hypot(qx - mx, qy - my);
 				if (dd < best) {
@@ -934,9 +949,17 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 		cairo_new_path(d->cr);
 		return ER_OK;
 	}
-	double lx = 0, ly = 0;
-	if (strcmp(f->layer, "neighbour") == 0 && f->name &&
-	    text_sym(rules, n) && name_point(c, f, &lx, &ly)) {
+	double lx = 0, ly = 0, tw = 0, th = 0;
+	const struct er_symbolizer *ts = text_sym(rules, n);
+	if (ts && f->name) {
+		PangoLayout *l = layout_new(
+		    d, f->name, (ts->font_size > 0 ? ts->font_size : 10) * PX,
+		    0, 0);
+		layout_size(l, &tw, &th);
+		g_object_unref(l);
+	}
+	if (strcmp(f->layer, "neighbour") == 0 && f->name && ts &&
+	    name_point(c, f, tw, th, &lx, &ly)) {
 		struct nlabel *x =
 		    er_realloc(c->names, (c->nnames + 1) * sizeof *x);
 		if (!x)
