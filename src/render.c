@@ -1504,7 +1504,7 @@ map_page(struct doc *d, struct dist *ds)
 	    scale_bar(d, sx + 5 * MM, by + 4 * MM, sw - 22 * MM, v.s) + 6 * MM;
 	snprintf(buf, sizeof buf,
 	         "縮尺 約 1:%.0f\n座標系 %s (%s)\nデータ時点 %s",
-	         round_length(72 / 0.0254 / v.s) == 0 ? 0 : 72 / 0.0254 / v.s,
+	         72 / 0.0254 / v.s, /* points per metre -> 1:N */
 	         d->crs_name, d->crs_id, d->data_date[0] ? d->data_date : "―");
 	text(d, sx, by, sw, buf, 7, 0, LEFT);
 	for (size_t i = 0; i < nb.nnames; i++)
