@@ -22,7 +22,9 @@ help(void)
 	    "then prints the coverage by association and for the city and\n"
 	    "writes OUTDIR/kml/: a KML map of unassigned households per "
 	    "district\n"
-	    "and index.kml (as 'evacreg export kml --all', normal mode).\n"
+	    "and index.kml (as 'evacreg export kml --all', normal mode), and\n"
+	    "OUTDIR/atlas.pdf: the printed atlas of every district (as\n"
+	    "'evacreg export pdf --all', normal mode).\n"
 	    "Re-running replaces the demo register in OUTDIR.\n"
 	    "\n"
 	    "Options:\n"
@@ -65,6 +67,25 @@ coverage(struct er_register *reg, enum er_coverage_by by)
 }
 
 /* OUTDIR/kml: one KML per district and index.kml, normal mode. */
+/* OUTDIR/atlas.pdf: the printed atlas of every district, normal mode. */
+static int
+atlas(struct er_register *reg, const char *out)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/atlas.pdf", out);
+	struct er_atlas_options o = {.all = 1, .out = path};
+	struct er_export_result res;
+	struct er_error err = {0};
+	if (er_export_atlas(reg, &o, &res, &err) != ER_OK)
+		return cli_fail(&err);
+	printf("\nPrinted atlas (evacreg export pdf %s --all --out %s):\n"
+	       "  %ld households, %ld registrants; %ld without consent not "
+	       "shown\n",
+	       er_register_path(reg), path, res.households, res.registrants,
+	       res.withheld);
+	return EXIT_OK;
+}
+
 static int
 kml(struct er_register *reg, const char *out)
 {
@@ -199,7 +220,9 @@ cmd_demo(int argc, char **argv)
 	printf("\nCity figures (evacreg coverage %s --by city):\n\n", db);
 	if ((st = coverage(reg, ER_BY_CITY)))
 		goto out;
-	st = kml(reg, out);
+	if ((st = kml(reg, out)))
+		goto out;
+	st = atlas(reg, out);
 out:
 	er_register_close(reg);
 	return st;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <evacreg/export.h>
 #include "cli.h"
 
 static void
@@ -39,6 +40,18 @@ help(void)
 	     "address) or\n"
 	     "                GeoJSON/KML/GML points (GSI 避難所 files "
 	     "included)\n"
+	     "  basemap       lines and polygons for printed maps, into the "
+	     "layer\n"
+	     "                named by --layer (replacing it): GeoJSON, or\n"
+	     "                OpenStreetMap XML (.osm), where --layer picks "
+	     "roads\n"
+	     "                (highway=*), buildings (building=*), water\n"
+	     "                (natural=water, landuse=reservoir) or rivers\n"
+	     "                (waterway=river/stream); closed ways become\n"
+	     "                polygons. Features beyond the districts are "
+	     "skipped;\n"
+	     "                the map style (SLD) decides how a layer is "
+	     "drawn.\n"
 	     "\n"
 	     "Headers may be English or Japanese; CSV may be UTF-8 (with or\n"
 	     "without BOM) or CP932. A column 個人番号/マイナンバー is "
@@ -78,7 +91,32 @@ help(void)
 	     "SETAI, ...)\n"
 	     "  --kind K               shelters: kind for every row, e.g.\n"
 	     "                         designated or emergency\n"
+	     "  --layer NAME           basemap: the layer to fill (roads, "
+	     "buildings,\n"
+	     "                         water, rivers or a name of your own)\n"
 	     "  -h, --help             show this help");
+}
+
+static int
+import_basemap(const char *db, const char *path, const char *layer)
+{
+	if (!layer)
+		return cli_usage("import",
+				 "basemap needs --layer NAME (roads, "
+				 "buildings, water, rivers, ...)");
+	struct er_register *reg = cli_open(db, 0);
+	if (!reg)
+		return EXIT_IO;
+	struct er_import_result res;
+	struct er_error err = {0};
+	enum er_code rc = er_basemap_import(reg, path, layer, &res, &err);
+	er_register_close(reg);
+	if (rc != ER_OK)
+		return cli_fail(&err);
+	printf("%s: layer %s: %ld read, %ld added, %ld skipped (not a line or "
+	       "polygon, or outside the districts)\n",
+	       path, layer, res.read, res.added, res.rejected);
+	return EXIT_OK;
 }
 
 int
@@ -97,6 +135,7 @@ cmd_import(int argc, char **argv)
 		O_POP,
 		O_HH,
 		O_KIND,
+		O_LAYER,
 	};
 	static const struct option opts[] = {
 		{"dry-run", no_argument, NULL, O_DRY},
@@ -111,10 +150,12 @@ cmd_import(int argc, char **argv)
 		{"population-field", required_argument, NULL, O_POP},
 		{"households-field", required_argument, NULL, O_HH},
 		{"kind", required_argument, NULL, O_KIND},
+		{"layer", required_argument, NULL, O_LAYER},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct er_import_options o = {0};
+	const char *layer = NULL;
 	int ch;
 	long n;
 	optind = 1;
@@ -173,6 +214,9 @@ cmd_import(int argc, char **argv)
 		case O_KIND:
 			o.shelter_kind = optarg;
 			break;
+		case O_LAYER:
+			layer = optarg;
+			break;
 		case 'h':
 			help();
 			return EXIT_OK;
@@ -182,12 +226,22 @@ cmd_import(int argc, char **argv)
 	}
 	if (argc - optind != 3)
 		return cli_usage("import", "expected KIND DB FILE");
+	if (strcmp(argv[optind], "basemap") == 0 &&
+	    (o.flags || o.rejects_path || o.encoding || o.max_errors ||
+	     o.code_field || o.name_field || o.association_field ||
+	     o.population_field || o.households_field || o.shelter_kind))
+		return cli_usage("import", "basemap takes --layer only");
+	if (strcmp(argv[optind], "basemap") == 0)
+		return import_basemap(argv[optind + 1], argv[optind + 2],
+				      layer);
+	if (layer)
+		return cli_usage("import", "--layer is for basemap imports");
 	o.kind = er_import_kind_parse(argv[optind]);
 	if (!o.kind)
 		return cli_usage("import",
 				 "unknown kind \"%s\" (associations, "
 				 "districts, registrants, supporters, "
-				 "assignments or shelters)",
+				 "assignments, shelters or basemap)",
 				 argv[optind]);
 	o.path = argv[optind + 2];
 	struct er_register *reg = cli_open(argv[optind + 1], 0);

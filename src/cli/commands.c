@@ -15,7 +15,7 @@ static const struct command commands[] = {
 	{"help", cmd_help, "show help for evacreg or a command"},
 	{"import", cmd_import,
 	 "import associations, districts, registrants, supporters, "
-	 "assignments or shelters"},
+	 "assignments, shelters or base-map layers"},
 	{"init", cmd_init, "create a new register file"},
 	{"synth", cmd_synth, "generate a synthetic register as CSV files"},
 	{"version", cmd_version, "print the version"},

@@ -1,0 +1,411 @@
+/* Greedy label placement: candidates on rings of growing radius around
+ * each marker, the first free one wins, using a grid of placed boxes so
+ * hundreds of households a few metres apart stay fast. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "label.h"
+
+int
+er_label_boxes_overlap(double ax, double ay, double aw, double ah, double bx,
+                       double by, double bw, double bh, double eps)
+{
+	return ax + aw > bx + eps && bx + bw > ax + eps && ay + ah > by + eps &&
+	       by + bh > ay + eps;
+}
+
+/* A uniform grid over the frame: each cell lists the obstacles (placed
+ * label boxes, markers, leader lines' boxes) that touch it. */
+enum { OB_MARKER, OB_LABEL, OB_LEADER };
+struct obstacle {
+	double x, y, w, h; /* bounding box */
+	int kind;          /* OB_*; a leader is the segment below */
+	double x0, y0, x1, y1;
+};
+
+struct grid {
+	double x0, y0, cell;
+	int nx, ny;
+	size_t *head; /* per cell: index + 1 of the last link, 0 none */
+	struct link {
+		size_t obstacle, next;
+	} * links;
+	size_t nlinks, caplinks;
+	struct obstacle *obs;
+	size_t nobs, capobs;
+};
+
+static int
+cell_range(const struct grid *g, double x, double y, double w, double h,
+           int *cx0, int *cy0, int *cx1, int *cy1)
+{
+	*cx0 = (int)floor((x - g->x0) / g->cell);
+	*cy0 = (int)floor((y - g->y0) / g->cell);
+	*cx1 = (int)floor((x + w - g->x0) / g->cell);
+	*cy1 = (int)floor((y + h - g->y0) / g->cell);
+	if (*cx0 < 0)
+		*cx0 = 0;
+	if (*cy0 < 0)
+		*cy0 = 0;
+	if (*cx1 >= g->nx)
+		*cx1 = g->nx - 1;
+	if (*cy1 >= g->ny)
+		*cy1 = g->ny - 1;
+	return *cx0 <= *cx1 && *cy0 <= *cy1;
+}
+
+static int
+grid_add(struct grid *g, const struct obstacle *o)
+{
+	if (g->nobs == g->capobs) {
+		size_t c = g->capobs ? g->capobs * 2 : 256;
+		struct obstacle *x = er_realloc(g->obs, c * sizeof *x);
+		if (!x)
+			return -1;
+		g->obs = x;
+		g->capobs = c;
+	}
+	size_t id = g->nobs++;
+	g->obs[id] = *o;
+	int cx0, cy0, cx1, cy1;
+	if (!cell_range(g, o->x, o->y, o->w, o->h, &cx0, &cy0, &cx1, &cy1))
+		return 0;
+	for (int cy = cy0; cy <= cy1; cy++)
+		for (int cx = cx0; cx <= cx1; cx++) {
+			if (g->nlinks == g->caplinks) {
+				size_t c = g->caplinks ? g->caplinks * 2 : 1024;
+				struct link *x =
+				    er_realloc(g->links, c * sizeof *x);
+				if (!x)
+					return -1;
+				g->links = x;
+				g->caplinks = c;
+			}
+			size_t *h =
+			    &g->head[(size_t)cy * (size_t)g->nx + (size_t)cx];
+			g->links[g->nlinks] =
+			    (struct link){.obstacle = id, .next = *h};
+			*h = ++g->nlinks;
+		}
+	return 0;
+}
+
+/* Whether segment (x0,y0)-(x1,y1) meets box b (Liang-Barsky). */
+static int
+seg_box(double x0, double y0, double x1, double y1, double bx, double by,
+        double bw, double bh)
+{
+	double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+	double p[4] = {-dx, dx, -dy, dy};
+	double q[4] = {x0 - bx, bx + bw - x0, y0 - by, by + bh - y0};
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return 0;
+			continue;
+		}
+		double t = q[i] / p[i];
+		if (p[i] < 0) {
+			if (t > t1)
+				return 0;
+			if (t > t0)
+				t0 = t;
+		} else {
+			if (t < t0)
+				return 0;
+			if (t < t1)
+				t1 = t;
+		}
+	}
+	return 1;
+}
+
+/* Whether box (x,y,w,h), and the leader segment when given, is free of
+ * every obstacle except the marker skip (the label's own). */
+static int
+is_free(const struct grid *g, double x, double y, double w, double h,
+        const double *seg, size_t skip_marker, unsigned *stamp, unsigned now,
+        int strict)
+{
+	double sx = x, sy = y, sw = w, sh = h;
+	if (seg) {
+		sx = fmin(fmin(seg[0], seg[2]), x);
+		sy = fmin(fmin(seg[1], seg[3]), y);
+		sw = fmax(fmax(seg[0], seg[2]), x + w) - sx;
+		sh = fmax(fmax(seg[1], seg[3]), y + h) - sy;
+	}
+	int cx0, cy0, cx1, cy1;
+	if (!cell_range(g, sx, sy, sw, sh, &cx0, &cy0, &cx1, &cy1))
+		return 1;
+	for (int cy = cy0; cy <= cy1; cy++)
+		for (int cx = cx0; cx <= cx1; cx++) {
+			size_t l =
+			    g->head[(size_t)cy * (size_t)g->nx + (size_t)cx];
+			while (l) {
+				const struct link *k = &g->links[l - 1];
+				l = k->next;
+				size_t id = k->obstacle;
+				if (id == skip_marker || stamp[id] == now)
+					continue;
+				stamp[id] = now;
+				const struct obstacle *o = &g->obs[id];
+				if (o->kind == OB_LEADER && !strict)
+					continue;
+				if (o->kind == OB_LEADER) {
+					if (seg_box(o->x0, o->y0, o->x1, o->y1,
+					            x, y, w, h))
+						return 0;
+					continue;
+				}
+				if (er_label_boxes_overlap(x, y, w, h, o->x,
+				                           o->y, o->w, o->h, 0))
+					return 0;
+				/* a leader may pass other markers, not
+				 * other labels */
+				if (strict && seg && o->kind == OB_LABEL &&
+				    seg_box(seg[0], seg[1], seg[2], seg[3],
+				            o->x, o->y, o->w, o->h))
+					return 0;
+			}
+		}
+	return 1;
+}
+
+struct order {
+	size_t i;
+	long crowd;
+};
+
+static int
+cmp_order(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+	if (x->crowd != y->crowd)
+		return x->crowd < y->crowd ? 1 : -1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int
+inside(const struct er_label_params *p, double x, double y, double w, double h)
+{
+	return x >= p->minx && y >= p->miny && x + w <= p->maxx &&
+	       y + h <= p->maxy;
+}
+
+/* The point of box (x,y,w,h) nearest to (px,py). */
+static void
+nearest_on_box(double x, double y, double w, double h, double px, double py,
+               double *ax, double *ay)
+{
+	*ax = fmin(fmax(px, x), x + w);
+	*ay = fmin(fmax(py, y), y + h);
+}
+
+long
+er_label_place(struct er_label *labels, size_t n,
+               const struct er_label_params *p, struct er_error *err)
+{
+	if (!n)
+		return 0;
+	double maxw = 0, maxh = 0;
+	for (size_t i = 0; i < n; i++) {
+		maxw = fmax(maxw, labels[i].w);
+		maxh = fmax(maxh, labels[i].h);
+		labels[i].placed = 0;
+		labels[i].leader = 0;
+	}
+	double gap = p->gap, r = p->marker_radius;
+	struct grid g = {.x0 = p->minx, .y0 = p->miny};
+	g.cell = fmax(fmax(maxw, maxh) + 2 * gap, 2 * r + 2 * gap);
+	if (!(g.cell > 0))
+		g.cell = 1;
+	double fw = p->maxx - p->minx, fh = p->maxy - p->miny;
+	g.nx = (int)fmin(ceil(fw / g.cell) + 1, 2048);
+	g.ny = (int)fmin(ceil(fh / g.cell) + 1, 2048);
+	if (g.nx < 1)
+		g.nx = 1;
+	if (g.ny < 1)
+		g.ny = 1;
+	if (g.cell * g.nx < fw)
+		g.cell = fw / (g.nx - 1);
+	if (g.cell * g.ny < fh)
+		g.cell = fmax(g.cell, fh / (g.ny - 1));
+	long unplaced = -1;
+	struct order *ord = er_malloc(n * sizeof *ord);
+	unsigned *stamp = NULL;
+	g.head = er_calloc((size_t)g.nx * (size_t)g.ny, sizeof *g.head);
+	if (!ord || !g.head)
+		goto nomem;
+	/* markers first: obstacles 0..n-1, inflated by the gap */
+	for (size_t i = 0; i < n; i++) {
+		struct obstacle o = {.x = labels[i].x - r - gap,
+		                     .y = labels[i].y - r - gap,
+		                     .w = 2 * (r + gap),
+		                     .h = 2 * (r + gap),
+		                     .kind = OB_MARKER};
+		if (grid_add(&g, &o))
+			goto nomem;
+	}
+	for (size_t i = 0; i < p->nextra; i++) {
+		struct obstacle o = {.x = p->extra[4 * i] - gap,
+		                     .y = p->extra[4 * i + 1] - gap,
+		                     .w = p->extra[4 * i + 2] + 2 * gap,
+		                     .h = p->extra[4 * i + 3] + 2 * gap,
+		                     .kind = OB_MARKER};
+		if (grid_add(&g, &o))
+			goto nomem;
+	}
+	/* crowding: markers within a few label sizes */
+	double reach = 3 * fmax(maxw, maxh) + 2 * r;
+	for (size_t i = 0; i < n; i++) {
+		ord[i].i = i;
+		ord[i].crowd = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (fabs(labels[i].x - labels[j].x) < reach &&
+			    fabs(labels[i].y - labels[j].y) < reach) {
+				ord[i].crowd++;
+				ord[j].crowd++;
+			}
+	qsort(ord, n, sizeof *ord, cmp_order);
+	/* obstacles: n markers + n labels + n leaders at most */
+	size_t nstamp = 3 * n + p->nextra + 1;
+	stamp = er_calloc(nstamp, sizeof *stamp);
+	if (!stamp)
+		goto nomem;
+	unsigned now = 0;
+	double maxr = hypot(fw, fh);
+	unplaced = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct er_label *L = &labels[ord[k].i];
+		double w = L->w + 2 * gap, h = L->h + 2 * gap;
+		double step = fmax(fmin(L->h, L->w) * 0.6, 0.5);
+		int found = 0;
+		/* Near the marker, leaders may cross no label and labels no
+		 * leader. Where that leaves no room (a crowd of markers
+		 * ringed by its own labels), leaders pass under other
+		 * labels, which the renderer draws on top. */
+		double strict_r = r + 8 * fmax(maxh, step);
+		if (p->anchored &&
+		    inside(p, L->x - L->ox, L->y - L->oy, L->w, L->h)) {
+			if (++now == 0) {
+				memset(stamp, 0, nstamp * sizeof *stamp);
+				now = 1;
+			}
+			if (is_free(&g, L->x - L->ox - gap, L->y - L->oy - gap,
+			            w, h, NULL, ord[k].i, stamp, now, 1)) {
+				L->lx = L->x - L->ox;
+				L->ly = L->y - L->oy;
+				L->ax = L->x;
+				L->ay = L->y;
+				L->placed = 1;
+				found = 1;
+				struct obstacle o = {.x = L->lx - gap,
+				                     .y = L->ly - gap,
+				                     .w = w,
+				                     .h = h,
+				                     .kind = OB_LABEL};
+				if (grid_add(&g, &o))
+					goto nomem;
+			}
+		}
+		for (int pass = 0, ring = 0; !found; ring++) {
+			double R = r + ring * step;
+			if (pass == 0 && R > strict_r) {
+				pass = 1;
+				ring = -1;
+				continue;
+			}
+			if (R > maxr)
+				break;
+			int m = (int)ceil(2 * M_PI * R / step);
+			if (m < 8)
+				m = 8;
+			if (m > 4096)
+				m = 4096;
+			for (int a = 0; a < m && !found; a++) {
+				/* start at the upper right, then go round
+				 * both ways alternately */
+				int s = (a + 1) / 2;
+				double t = -M_PI / 4 +
+				           (a % 2 ? 1 : -1) * s * 2 * M_PI / m;
+				double c = cos(t), sn = sin(t);
+				double px = L->x + R * c, py = L->y + R * sn;
+				/* the box touches the ring at px, py with
+				 * the side or corner that faces the marker */
+				double q = fmax(fabs(c), fabs(sn));
+				double bx = px - w / 2 + c / q * w / 2;
+				double by = py - h / 2 + sn / q * h / 2;
+				if (!inside(p, bx + gap, by + gap, L->w, L->h))
+					continue;
+				double ax, ay, seg[4];
+				nearest_on_box(bx + gap, by + gap, L->w, L->h,
+				               L->x, L->y, &ax, &ay);
+				/* clear of its own marker too */
+				if (hypot(ax - L->x, ay - L->y) < r + gap)
+					continue;
+				int leader =
+				    ring > 0 && hypot(ax - L->x, ay - L->y) >
+				                    r + 2 * gap + 0.5;
+				seg[0] = L->x;
+				seg[1] = L->y;
+				seg[2] = ax;
+				seg[3] = ay;
+				if (++now == 0) {
+					memset(stamp, 0,
+					       nstamp * sizeof *stamp);
+					now = 1;
+				}
+				if (!is_free(&g, bx, by, w, h,
+				             leader ? seg : NULL, ord[k].i,
+				             stamp, now, pass == 0))
+					continue;
+				L->lx = bx + gap;
+				L->ly = by + gap;
+				L->ax = ax;
+				L->ay = ay;
+				L->leader = leader;
+				L->placed = 1;
+				found = 1;
+				struct obstacle o = {.x = bx,
+				                     .y = by,
+				                     .w = w,
+				                     .h = h,
+				                     .kind = OB_LABEL};
+				if (grid_add(&g, &o))
+					goto nomem;
+				if (leader) {
+					struct obstacle s2 = {
+					    .kind = OB_LEADER,
+					    .x = fmin(L->x, ax),
+					    .y = fmin(L->y, ay),
+					    .w = fabs(ax - L->x),
+					    .h = fabs(ay - L->y),
+					    .x0 = L->x,
+					    .y0 = L->y,
+					    .x1 = ax,
+					    .y1 = ay,
+					};
+					if (grid_add(&g, &s2))
+						goto nomem;
+				}
+			}
+		}
+		if (!found)
+			unplaced++;
+	}
+	goto out;
+nomem:
+	unplaced = -1;
+	er_fail(err, ER_ENOMEM, NULL, "out of memory");
+out:
+	er_free(stamp);
+	er_free(ord);
+	er_free(g.head);
+	er_free(g.links);
+	er_free(g.obs);
+	return unplaced;
+}
