@@ -7,6 +7,34 @@
 
 #include "cli.h"
 
+static int
+parse_mode(const char *cmd, const char *arg, enum er_mode *mode)
+{
+	if (strcmp(arg, "normal") == 0)
+		*mode = ER_MODE_NORMAL;
+	else if (strcmp(arg, "disaster") == 0)
+		*mode = ER_MODE_DISASTER;
+	else
+		return cli_usage(cmd, "--mode is normal or disaster, not \"%s\"",
+				 arg) != 0;
+	return 0;
+}
+
+static void
+print_result(const struct er_export_result *res, const char *where,
+	     enum er_mode mode)
+{
+	printf("wrote %ld file%s to %s: %ld households, %ld registrants "
+	       "(%s mode)\n",
+	       res->files, res->files == 1 ? "" : "s", where, res->households,
+	       res->registrants,
+	       mode == ER_MODE_DISASTER ? "disaster" : "normal");
+	if (mode == ER_MODE_NORMAL && res->withheld)
+		printf("%ld unassigned registrants without consent to share "
+		       "are not shown\n",
+		       res->withheld);
+}
+
 static void
 help(void)
 {
@@ -125,15 +153,8 @@ export_kml(int argc, char **argv)
 			o.kmz = 1;
 			break;
 		case O_MODE:
-			if (strcmp(optarg, "normal") == 0)
-				o.mode = ER_MODE_NORMAL;
-			else if (strcmp(optarg, "disaster") == 0)
-				o.mode = ER_MODE_DISASTER;
-			else
-				return cli_usage("export kml",
-				                 "--mode is normal or "
-				                 "disaster, not \"%s\"",
-				                 optarg);
+			if (parse_mode("export kml", optarg, &o.mode))
+				return EXIT_USAGE;
 			break;
 		case O_REASON:
 			o.reason = optarg;
@@ -161,15 +182,7 @@ export_kml(int argc, char **argv)
 	er_register_close(reg);
 	if (rc)
 		return cli_fail(&err);
-	printf("wrote %ld file%s to %s: %ld households, %ld registrants "
-	       "(%s mode)\n",
-	       res.files, res.files == 1 ? "" : "s", o.out, res.households,
-	       res.registrants,
-	       o.mode == ER_MODE_DISASTER ? "disaster" : "normal");
-	if (o.mode == ER_MODE_NORMAL && res.withheld)
-		printf("%ld unassigned registrants without consent to share "
-		       "are not shown\n",
-		       res.withheld);
+	print_result(&res, o.out, o.mode);
 	return EXIT_OK;
 }
 
@@ -315,15 +328,8 @@ export_pdf(int argc, char **argv)
 						 optarg);
 			break;
 		case O_MODE:
-			if (strcmp(optarg, "normal") == 0)
-				o.mode = ER_MODE_NORMAL;
-			else if (strcmp(optarg, "disaster") == 0)
-				o.mode = ER_MODE_DISASTER;
-			else
-				return cli_usage("export pdf",
-						 "--mode is normal or "
-						 "disaster, not \"%s\"",
-						 optarg);
+			if (parse_mode("export pdf", optarg, &o.mode))
+				return EXIT_USAGE;
 			break;
 		case O_REASON:
 			o.reason = optarg;
@@ -375,16 +381,8 @@ export_pdf(int argc, char **argv)
 	er_register_close(reg);
 	if (rc)
 		return cli_fail(&err);
-	printf("wrote %ld file%s to %s: %ld households, %ld registrants "
-	       "(%s mode)\n",
-	       res.files, res.files == 1 ? "" : "s",
-	       o.by_association_dir ? o.by_association_dir : o.out,
-	       res.households, res.registrants,
-	       o.mode == ER_MODE_DISASTER ? "disaster" : "normal");
-	if (o.mode == ER_MODE_NORMAL && res.withheld)
-		printf("%ld unassigned registrants without consent to share "
-		       "are not shown\n",
-		       res.withheld);
+	print_result(&res, o.by_association_dir ? o.by_association_dir : o.out,
+		     o.mode);
 	return EXIT_OK;
 }
 
