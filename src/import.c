@@ -122,6 +122,7 @@ struct ictx {
 	struct er_error *err;
 	struct er_error fatal;
 	int have_fatal;
+	struct er_locator *loc; /* registrants: districts of points */
 };
 
 static void
@@ -640,25 +641,28 @@ row_registrant(struct ictx *c)
 	if (c->row_bad)
 		return 1;
 	struct er_error e;
+	const char *dc = NULL;
+	if (hasp && er_locator_find(c->loc, lon, lat, &dc, &e))
+		return db_fatal(c, &e);
 	long ins = 0, upd = 0;
 	/* ?13/?14 NULL when there is no point */
 	if (er_store_run(c->reg->st, ER_STMT_REG_INSERT, &ins, &e,
-			 "ttttttttttttddtl", id, hh,
+			 "ttttttttttttddtlt", id, hh,
 			 v(c, NAME), v_or_null(c, KANA), birth[0] ? birth : NULL,
 			 sex ? sexs : NULL, v_or_null(c, ADDR),
 			 v_or_null(c, PHONE), reasons,
 			 mobility[0] ? mobility : NULL, consent, status, lon,
-			 lat, c->now, (long)hasp))
+			 lat, c->now, (long)hasp, dc))
 		return db_fatal(c, &e);
 	if (!ins) {
 		if (er_store_run(c->reg->st, ER_STMT_REG_UPDATE, &upd, &e,
-				 "ttttttttttttddtl",
+				 "ttttttttttttddtlt",
 				 id, hh, v(c, NAME), v_or_null(c, KANA),
 				 birth[0] ? birth : NULL, sex ? sexs : NULL,
 				 v_or_null(c, ADDR), v_or_null(c, PHONE),
 				 reasons, mobility[0] ? mobility : NULL,
 				 consent, status, lon, lat, c->now,
-				 (long)hasp))
+				 (long)hasp, dc))
 			return db_fatal(c, &e);
 	}
 	return upsert_tally(c, ins, upd);
@@ -1320,7 +1324,12 @@ run_import(struct ictx *c)
 		return import_csv(c, row_association);
 	case ER_IMPORT_REGISTRANTS:
 		c->cols = reg_cols;
-		if ((rc = import_csv(c, row_registrant)))
+		if ((rc = er_locator_open(c->reg, &c->loc, c->err)))
+			return rc;
+		rc = import_csv(c, row_registrant);
+		er_locator_close(c->loc);
+		c->loc = NULL;
+		if (rc)
 			return rc;
 		if ((o->flags & ER_IMPORT_REPLACE) && c->res->errors == 0) {
 			long ch = 0;
@@ -1329,7 +1338,7 @@ run_import(struct ictx *c)
 				return rc;
 			c->res->removed = ch;
 		}
-		return er_register_locate(c->reg, c->err);
+		return er_register_locate(c->reg, 0, c->err);
 	case ER_IMPORT_SUPPORTERS:
 		c->cols = sup_cols;
 		return import_csv(c, row_supporter);
@@ -1357,7 +1366,7 @@ run_import(struct ictx *c)
 			return ER_OK;
 		if ((rc = warn_overlaps(c)) || (rc = pick_crs(c)))
 			return rc;
-		return er_register_locate(c->reg, c->err);
+		return er_register_locate(c->reg, 1, c->err);
 	}
 	return er_fail(c->err, ER_EUSAGE, NULL, "unknown import kind");
 }

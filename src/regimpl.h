@@ -45,9 +45,22 @@ enum er_code er_audit_append(struct er_register *reg,
 enum er_code er_sha256_file(const char *path, char hex[65],
 			    struct er_error *err);
 
-/* Recomputes every registrant's location (own, else the household's)
- * and district. */
-enum er_code er_register_locate(struct er_register *reg,
+/* Which district holds a point: the districts as C polygons behind a
+ * grid, GEOS only within a hair of an edge; the lowest code wins. */
+struct er_locator;
+enum er_code er_locator_open(struct er_register *reg, struct er_locator **out,
+			     struct er_error *err);
+/* *code: the district's code, NULL outside every district; valid until
+ * the next call or er_locator_close(). */
+enum er_code er_locator_find(struct er_locator *l, double lon, double lat,
+			     const char **code, struct er_error *err);
+void er_locator_close(struct er_locator *l);
+
+/* Recomputes registrants' locations (own point, else the household's)
+ * and districts: all of them (all = 1, after the districts changed) or
+ * only those without a point of their own (after a registrant import,
+ * which places the others as it inserts them). */
+enum er_code er_register_locate(struct er_register *reg, int all,
 				struct er_error *err);
 
 /* Whether a consent value may be shared in normal times. */

@@ -20,6 +20,7 @@
 
 extern const char er_schema_sql[];
 extern const char er_migrate_2_sql[];
+extern const char er_migrate_3_sql[];
 
 /* migrations[v] turns schema version v - 1 into v; sql/schema.sql is
  * version 1. Each runs in its own transaction. */
@@ -27,6 +28,7 @@ static const char *const migrations[] = {
 	NULL,
 	NULL,
 	er_migrate_2_sql,
+	er_migrate_3_sql,
 };
 
 static const struct {
@@ -134,7 +136,7 @@ er_store_open(const char *path, enum er_store_mode mode, struct er_error *err)
 	 * --replace */
 	if (exec(st,
 		 "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
-		 "PRAGMA cache_size = -65536; "
+		 "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
 		 "CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, line INTEGER) "
 		 "WITHOUT ROWID;",
 		 err) != ER_OK) {
@@ -193,6 +195,30 @@ fail:
 	return rc;
 }
 
+/* Fails when any foreign key points nowhere (checked with foreign keys
+ * off, inside a migration). */
+static enum er_code
+fk_check(struct er_store *st, struct er_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s,
+			       NULL) != SQLITE_OK)
+		return db_fail(st, err, "foreign_key_check");
+	int rc = sqlite3_step(s);
+	enum er_code c = ER_OK;
+	if (rc == SQLITE_ROW)
+		c = er_fail(err, ER_EDB, st->path,
+			    "a foreign key in %s points nowhere",
+			    (const char *)sqlite3_column_text(s, 0));
+	else if (rc != SQLITE_DONE)
+		c = db_fail(st, err, "foreign_key_check");
+	sqlite3_finalize(s);
+	return c;
+}
+
+static enum er_code migrate_steps(struct er_store *st, long ver,
+				  struct er_error *err);
+
 enum er_code
 er_store_migrate(struct er_store *st, struct er_error *err)
 {
@@ -200,6 +226,22 @@ er_store_migrate(struct er_store *st, struct er_error *err)
 	enum er_code rc = er_store_versions(st, &app, &ver, err);
 	if (rc)
 		return rc;
+	/* A migration may rebuild a table that others reference; with
+	 * foreign keys on, dropping the old one would cascade. The pragma
+	 * is a no-op inside a transaction, so it goes around them, and
+	 * foreign_key_check proves nothing was broken before COMMIT. */
+	if (ver < ER_SCHEMA_VERSION &&
+	    (rc = exec(st, "PRAGMA foreign_keys = OFF", err)) != ER_OK)
+		return rc;
+	rc = migrate_steps(st, ver, err);
+	enum er_code on = exec(st, "PRAGMA foreign_keys = ON", rc ? NULL : err);
+	return rc ? rc : on;
+}
+
+static enum er_code
+migrate_steps(struct er_store *st, long ver, struct er_error *err)
+{
+	enum er_code rc;
 	for (long v = ver + 1; v <= ER_SCHEMA_VERSION; v++) {
 		if ((rc = exec(st, "BEGIN IMMEDIATE", err)) != ER_OK)
 			return rc;
@@ -207,6 +249,7 @@ er_store_migrate(struct er_store *st, struct er_error *err)
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %ld",
 			 v);
 		if ((rc = exec(st, migrations[v], err)) != ER_OK ||
+		    (rc = fk_check(st, err)) != ER_OK ||
 		    (rc = exec(st, pragma, err)) != ER_OK ||
 		    (rc = exec(st, "COMMIT", err)) != ER_OK) {
 			exec(st, "ROLLBACK", NULL);

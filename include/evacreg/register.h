@@ -14,7 +14,7 @@ extern "C" {
 struct er_register;
 
 /* The schema version this build writes and reads. */
-#define ER_SCHEMA_VERSION 2
+#define ER_SCHEMA_VERSION 3
 
 enum er_consent_regime {
 	ER_CONSENT_OPT_IN = 0, /* only "yes" may be shared in normal times */

@@ -1,0 +1,66 @@
+-- Schema version 3: faster registrant imports and coverage. Runs with
+-- foreign keys off (the runner turns them off around every migration),
+-- so rebuilding the registrant table keeps every assignment.
+--
+-- Registrants are always found by district or household, never by a
+-- box, so their points lose SpatiaLite's R*Tree, and the per-row
+-- timestamp triggers on geometry_columns_time go too: keeping both up to
+-- date cost more than half of a large import. The points stay in
+-- registrant.geom, a POINT geometry column QGIS opens as before.
+--
+-- The CHECK constraints are the same rules written without IN lists,
+-- which SQLite rebuilds as a temporary table for every row it checks.
+SELECT DisableSpatialIndex('registrant', 'geom');
+DROP TABLE IF EXISTS idx_registrant_geom;
+SELECT DiscardGeometryColumn('registrant', 'geom');
+
+CREATE TABLE registrant_v3 (
+	id TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+	household_id TEXT NOT NULL CHECK (length(household_id) > 0),
+	name TEXT NOT NULL CHECK (length(name) > 0),
+	kana TEXT,
+	birth_date TEXT CHECK (birth_date IS NULL
+		OR birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+	sex TEXT CHECK (sex IS NULL OR sex = 'M' OR sex = 'F'),
+	address TEXT,
+	phone TEXT,
+	reasons TEXT NOT NULL DEFAULT '',
+	mobility TEXT CHECK (mobility IS NULL OR mobility = 'walk'
+		OR mobility = 'cane' OR mobility = 'wheelchair'
+		OR mobility = 'bedridden' OR mobility = 'other'),
+	consent TEXT NOT NULL DEFAULT 'unanswered'
+		CHECK (consent = 'yes' OR consent = 'no'
+		OR consent = 'unanswered'),
+	status TEXT NOT NULL DEFAULT 'active'
+		CHECK (status = 'active' OR status = 'moved'
+		OR status = 'deceased' OR status = 'in_facility'),
+	removed_at TEXT,
+	-- derived (locate.c): the location used (own, else the household's)
+	-- and the one district containing it (NULL: outside)
+	loc_lon REAL,
+	loc_lat REAL,
+	district_code TEXT,
+	updated_at TEXT NOT NULL,
+	geom POINT
+);
+INSERT INTO registrant_v3 (id, household_id, name, kana, birth_date, sex,
+	address, phone, reasons, mobility, consent, status, removed_at,
+	loc_lon, loc_lat, district_code, updated_at, geom)
+SELECT id, household_id, name, kana, birth_date, sex, address, phone,
+	reasons, mobility, consent, status, removed_at, loc_lon, loc_lat,
+	district_code, updated_at, geom
+FROM registrant ORDER BY rowid;
+DROP TABLE registrant;
+ALTER TABLE registrant_v3 RENAME TO registrant;
+SELECT RecoverGeometryColumn('registrant', 'geom', 4326, 'POINT', 'XY');
+DROP TRIGGER IF EXISTS tmi_registrant_geom;
+DROP TRIGGER IF EXISTS tmu_registrant_geom;
+DROP TRIGGER IF EXISTS tmd_registrant_geom;
+
+CREATE INDEX registrant_household ON registrant (household_id);
+CREATE INDEX registrant_district ON registrant (district_code);
+-- Coverage reads only this index (the active registrants, grouped by
+-- household), never the registrant rows themselves.
+CREATE INDEX registrant_active ON registrant
+	(household_id, district_code, consent, id)
+	WHERE status = 'active' AND removed_at IS NULL;
