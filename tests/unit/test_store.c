@@ -149,6 +149,112 @@ test_migrates_version_1(void **state)
 	tu_rmdir(dir);
 }
 
+
+extern const char er_schema_sql[];
+extern const char er_migrate_2_sql[];
+
+static int64_t
+count_of(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* A version 2 file, made by the version 1 schema and migration 2 as they
+ * shipped, with a registrant, a supporter and an assignment: version 3
+ * rebuilds the registrant table and must keep all three. */
+static void
+test_migrates_version_2(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_enable_load_extension(h, 1);
+	assert_int_equal(sqlite3_load_extension(h, "mod_spatialite", NULL,
+						NULL),
+			 SQLITE_OK);
+	char pragma[96];
+	/* evacreg's application_id, "EVRG" */
+	snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d;",
+		 0x45565247);
+	const char *steps[] = {
+		"PRAGMA foreign_keys = ON",
+		"SELECT InitSpatialMetaData(1, 'WGS84_ONLY')",
+		er_schema_sql,
+		er_migrate_2_sql,
+		pragma,
+		"PRAGMA user_version = 2",
+		"INSERT INTO registrant (id, household_id, name, consent, "
+		"loc_lon, loc_lat, district_code, updated_at, geom) VALUES "
+		"('R1', 'H1', 'テスト', 'yes', 141.6, 42.6, 'D1', 'x', "
+		"MakePoint(141.6, 42.6, 4326))",
+		"INSERT INTO supporter (id, name, updated_at) VALUES "
+		"('S1', 'サポーター', 'x')",
+		"INSERT INTO assignment (registrant_id, supporter_id, "
+		"updated_at) VALUES ('R1', 'S1', 'x')",
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		if (sqlite3_exec(h, steps[i], NULL, NULL, NULL) != SQLITE_OK)
+			fail_msg("step %zu: %s", i, sqlite3_errmsg(h));
+	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master "
+				     "WHERE name = 'idx_registrant_geom'"),
+			 1);
+	sqlite3_close(h);
+
+	struct er_error err = {0};
+	struct er_register *reg = er_register_open(db, 0, &err);
+	if (!reg)
+		fail_msg("%s: %s", err.where, err.message);
+	long app, ver;
+	assert_int_equal(er_store_versions(reg->st, &app, &ver, &err), ER_OK);
+	assert_int_equal(ver, 3);
+	er_register_close(reg);
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_enable_load_extension(h, 1);
+	assert_int_equal(sqlite3_load_extension(h, "mod_spatialite", NULL,
+						NULL),
+			 SQLITE_OK);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM assignment"), 1);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM registrant WHERE "
+				     "id = 'R1' AND name = 'テスト' AND "
+				     "district_code = 'D1' AND "
+				     "X(geom) = 141.6 AND Y(geom) = 42.6"),
+			 1);
+	/* still a POINT column for QGIS, without the R*Tree */
+	assert_int_equal(count_of(h, "SELECT count(*) FROM geometry_columns "
+				     "WHERE f_table_name = 'registrant' AND "
+				     "geometry_type = 1 AND srid = 4326 AND "
+				     "spatial_index_enabled = 0"),
+			 1);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM sqlite_master "
+				     "WHERE name = 'idx_registrant_geom' OR "
+				     "name LIKE 'tm_\\_registrant\\_geom' "
+				     "ESCAPE '\\'"),
+			 0);
+	/* the same rules: a bad mobility or a non-point is refused */
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE registrant SET mobility "
+					     "= 'run'", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE registrant SET geom = "
+					     "GeomFromText('LINESTRING(0 0, "
+					     "1 1)', 4326)", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE registrant SET mobility = "
+					 "'cane'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	free(db);
+	tu_rmdir(dir);
+}
+
 static void
 test_crs(void **state)
 {
@@ -233,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_owner_only_files),
 		cmocka_unit_test(test_refuses_other_versions),
 		cmocka_unit_test(test_migrates_version_1),
+		cmocka_unit_test(test_migrates_version_2),
 		cmocka_unit_test(test_crs),
 		cmocka_unit_test(test_init_options),
 	};
