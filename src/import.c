@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "alloc.h"
 #include "crs.h"
 #include "csv.h"
@@ -123,6 +125,7 @@ struct ictx {
 	struct er_error fatal;
 	int have_fatal;
 	struct er_locator *loc; /* registrants: districts of points */
+	GHashTable *seen;	/* key met in this file -> its line */
 };
 
 static void
@@ -476,23 +479,56 @@ check_phone(struct ictx *c, int k)
 static int
 check_seen(struct ictx *c, int k, const char *key)
 {
-	long ch = 0;
-	struct er_error e;
-	if (er_store_run(c->reg->st, ER_STMT_SEEN_INSERT, &ch, &e, "tl", key,
-			 (long)c->line)) {
-		c->fatal = e;
-		c->have_fatal = 1;
+	gpointer first = g_hash_table_lookup(c->seen, key);
+	if (first) {
+		row_error(c, k, "\"%s\" appears again (first on line %lu)",
+			  key, (unsigned long)GPOINTER_TO_SIZE(first));
 		return -1;
 	}
-	if (ch == 0) {
-		int64_t first = 0;
-		er_store_scalar(c->reg->st, ER_STMT_SEEN_LINE, &first, &e, "t",
-				key);
-		row_error(c, k, "\"%s\" appears again (first on line %ld)",
-			  key, (long)first);
-		return -1;
-	}
+	g_hash_table_insert(c->seen, g_strdup(key),
+			    GSIZE_TO_POINTER((gsize)c->line));
 	return 0;
+}
+
+/* --replace: what the file did not mention goes. Registrants are marked
+ * removed (never deleted); assignments are deleted. The keys are read
+ * first, then changed: writing under a running SELECT of the same table
+ * is undefined in SQLite. */
+static enum er_code
+remove_missing(struct ictx *c, enum er_stmt list, enum er_stmt drop)
+{
+	struct er_store *st = c->reg->st;
+	GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
+	enum er_code rc = er_store_query(st, list, c->err, "");
+	int r = -1;
+	if (!rc) {
+		while ((r = er_store_next(st, list, c->err)) == 1) {
+			const char *a = er_store_text(st, list, 0);
+			const char *b = er_store_text(st, list, 1);
+			char *key = b ? g_strdup_printf("%s\x1f%s", a, b)
+				      : g_strdup(a);
+			gboolean kept = g_hash_table_contains(c->seen, key);
+			g_free(key);
+			if (kept)
+				continue;
+			g_ptr_array_add(gone, g_strdup(a));
+			if (b)
+				g_ptr_array_add(gone, g_strdup(b));
+		}
+		if (r < 0)
+			rc = ER_EDB;
+	}
+	/* registrants: (id); assignments: (registrant, supporter) */
+	guint step = drop == ER_STMT_ASG_DROP ? 2 : 1;
+	for (guint i = 0; !rc && i < gone->len; i += step) {
+		const char *a = g_ptr_array_index(gone, i);
+		const char *b = step == 2 ? g_ptr_array_index(gone, i + 1)
+					  : c->now;
+		if (!(rc = er_store_run(st, drop, NULL, c->err, "tt", a, b)))
+			c->res->removed++;
+	}
+	g_ptr_array_free(gone, TRUE);
+	return rc;
 }
 
 static int
@@ -1316,7 +1352,6 @@ static enum er_code
 run_import(struct ictx *c)
 {
 	const struct er_import_options *o = c->opt;
-	struct er_store *st = c->reg->st;
 	enum er_code rc;
 	switch (o->kind) {
 	case ER_IMPORT_ASSOCIATIONS:
@@ -1331,13 +1366,10 @@ run_import(struct ictx *c)
 		c->loc = NULL;
 		if (rc)
 			return rc;
-		if ((o->flags & ER_IMPORT_REPLACE) && c->res->errors == 0) {
-			long ch = 0;
-			if ((rc = er_store_run(st, ER_STMT_REG_REMOVE_MISSING,
-					       &ch, c->err, "t", c->now)))
-				return rc;
-			c->res->removed = ch;
-		}
+		if ((o->flags & ER_IMPORT_REPLACE) && c->res->errors == 0 &&
+		    (rc = remove_missing(c, ER_STMT_REG_PRESENT,
+					 ER_STMT_REG_REMOVE)))
+			return rc;
 		return er_register_locate(c->reg, 0, c->err);
 	case ER_IMPORT_SUPPORTERS:
 		c->cols = sup_cols;
@@ -1346,13 +1378,9 @@ run_import(struct ictx *c)
 		c->cols = asg_cols;
 		if ((rc = import_csv(c, row_assignment)))
 			return rc;
-		if ((o->flags & ER_IMPORT_REPLACE) && c->res->errors == 0) {
-			long ch = 0;
-			if ((rc = er_store_run(st, ER_STMT_ASG_REMOVE_MISSING,
-					       &ch, c->err, "")))
-				return rc;
-			c->res->removed = ch;
-		}
+		if ((o->flags & ER_IMPORT_REPLACE) && c->res->errors == 0 &&
+		    (rc = remove_missing(c, ER_STMT_ASG_ALL, ER_STMT_ASG_DROP)))
+			return rc;
 		return ER_OK;
 	case ER_IMPORT_SHELTERS:
 		c->cols = shelter_cols;
@@ -1434,10 +1462,11 @@ er_register_import(struct er_register *reg,
 	er_now_iso(c.now);
 	er_today_iso(c.today);
 	enum er_code rc;
-	if ((rc = er_store_begin(reg->st, err)))
+	if ((rc = er_store_begin_bulk(reg->st, err))) {
+		er_store_end_bulk(reg->st);
 		return rc;
-	if ((rc = er_store_run(reg->st, ER_STMT_SEEN_CLEAR, NULL, err, "")))
-		goto out;
+	}
+	c.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	rc = run_import(&c);
 	if (rc)
 		goto out;
@@ -1475,7 +1504,10 @@ out:
 	}
 	er_store_rollback(reg->st);
 done:
+	er_store_end_bulk(reg->st);
 	er_csv_close(c.csv);
+	if (c.seen)
+		g_hash_table_destroy(c.seen);
 	for (int k = 0; k < MAXCOLS; k++) {
 		er_free(c.header[k]);
 		er_free(c.val[k]);

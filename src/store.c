@@ -45,6 +45,7 @@ struct er_store {
 	void *splite_cache;
 	sqlite3_stmt *stmt[ER_STMT_COUNT];
 	char path[4096];
+	int readonly;
 };
 
 const char *
@@ -132,13 +133,11 @@ er_store_open(const char *path, enum er_store_mode mode, struct er_error *err)
 	/* GEOS notices go to stderr otherwise; the library never prints */
 	spatialite_set_silent_mode(st->splite_cache);
 	sqlite3_busy_timeout(st->db, 10000);
-	/* temp.seen: keys met in the current import, for duplicates and
-	 * --replace */
+	/* temp_store: statement journals and sorts stay in memory, never
+	 * in a temporary file holding personal data */
 	if (exec(st,
 		 "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
-		 "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
-		 "CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, line INTEGER) "
-		 "WITHOUT ROWID;",
+		 "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
 		 err) != ER_OK) {
 		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
 			er_fail(err, ER_EDB, path,
@@ -146,6 +145,7 @@ er_store_open(const char *path, enum er_store_mode mode, struct er_error *err)
 				"database)");
 		goto fail;
 	}
+	st->readonly = mode == ER_STORE_RO;
 	if (mode != ER_STORE_RO &&
 	    exec(st, "PRAGMA journal_mode = WAL;", err) != ER_OK)
 		goto fail;
@@ -286,6 +286,26 @@ er_store_begin(struct er_store *st, struct er_error *err)
 }
 
 enum er_code
+er_store_begin_bulk(struct er_store *st, struct er_error *err)
+{
+	/* In WAL mode every page of a large import is written twice: to
+	 * the WAL, then to the file at checkpoint. A rollback journal holds
+	 * only the pages that existed before, so the new rows are written
+	 * once. SQLite changes the mode only when no other connection has
+	 * the file open; otherwise the import runs in WAL mode as usual. */
+	if (!st->readonly)
+		exec(st, "PRAGMA journal_mode = DELETE", NULL);
+	return er_store_begin(st, err);
+}
+
+void
+er_store_end_bulk(struct er_store *st)
+{
+	if (!st->readonly)
+		exec(st, "PRAGMA journal_mode = WAL", NULL);
+}
+
+enum er_code
 er_store_begin_read(struct er_store *st, struct er_error *err)
 {
 	return exec(st, "BEGIN DEFERRED", err);
@@ -350,7 +370,8 @@ er_store_prepare_all(struct er_store *st, struct er_error *err)
 
 static enum er_code
 bind_va(struct er_store *st, enum er_stmt id, sqlite3_stmt *s,
-	struct er_error *err, const char *fmt, va_list ap)
+	struct er_error *err, sqlite3_destructor_type keep, const char *fmt,
+	va_list ap)
 {
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -360,8 +381,7 @@ bind_va(struct er_store *st, enum er_stmt id, sqlite3_stmt *s,
 		switch (fmt[i]) {
 		case 't': {
 			const char *t = va_arg(ap, const char *);
-			rc = t ? sqlite3_bind_text(s, pos, t, -1,
-						   SQLITE_TRANSIENT)
+			rc = t ? sqlite3_bind_text(s, pos, t, -1, keep)
 			       : sqlite3_bind_null(s, pos);
 			break;
 		}
@@ -397,12 +417,16 @@ er_store_run(struct er_store *st, enum er_stmt id, long *changes,
 	sqlite3_stmt *s = get_stmt(st, id, err);
 	if (!s)
 		return err ? err->code : ER_EDB;
+	/* The caller's strings outlive this call, which runs the statement
+	 * to the end and clears the bindings: SQLite need not copy them. */
 	va_list ap;
 	va_start(ap, fmt);
-	enum er_code c = bind_va(st, id, s, err, fmt, ap);
+	enum er_code c = bind_va(st, id, s, err, SQLITE_STATIC, fmt, ap);
 	va_end(ap);
-	if (c != ER_OK)
+	if (c != ER_OK) {
+		sqlite3_clear_bindings(s);
 		return c;
+	}
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		;
@@ -411,11 +435,13 @@ er_store_run(struct er_store *st, enum er_stmt id, long *changes,
 		snprintf(what, sizeof what, "%s", statements[id].name);
 		c = db_fail(st, err, what);
 		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
 		return c;
 	}
 	if (changes)
 		*changes = sqlite3_changes(st->db);
 	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return ER_OK;
 }
 
@@ -428,7 +454,7 @@ er_store_query(struct er_store *st, enum er_stmt id, struct er_error *err,
 		return err ? err->code : ER_EDB;
 	va_list ap;
 	va_start(ap, fmt);
-	enum er_code c = bind_va(st, id, s, err, fmt, ap);
+	enum er_code c = bind_va(st, id, s, err, SQLITE_TRANSIENT, fmt, ap);
 	va_end(ap);
 	return c;
 }
@@ -496,7 +522,7 @@ er_store_scalar(struct er_store *st, enum er_stmt id, int64_t *out,
 		return err ? err->code : ER_EDB;
 	va_list ap;
 	va_start(ap, fmt);
-	enum er_code c = bind_va(st, id, s, err, fmt, ap);
+	enum er_code c = bind_va(st, id, s, err, SQLITE_TRANSIENT, fmt, ap);
 	va_end(ap);
 	if (c != ER_OK)
 		return c;

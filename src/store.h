@@ -39,6 +39,11 @@ enum er_code er_store_versions(struct er_store *st, long *app_id,
 			       long *user_version, struct er_error *err);
 
 enum er_code er_store_begin(struct er_store *st, struct er_error *err);
+/* As er_store_begin, for a transaction that writes many rows: the file
+ * leaves WAL mode until er_store_end_bulk(), called after the commit or
+ * rollback, when no other connection has it open. */
+enum er_code er_store_begin_bulk(struct er_store *st, struct er_error *err);
+void er_store_end_bulk(struct er_store *st);
 /* A read transaction (BEGIN DEFERRED): one snapshot for several queries;
  * end it with er_store_rollback(). */
 enum er_code er_store_begin_read(struct er_store *st, struct er_error *err);

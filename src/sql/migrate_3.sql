@@ -56,6 +56,21 @@ SELECT RecoverGeometryColumn('registrant', 'geom', 4326, 'POINT', 'XY');
 DROP TRIGGER IF EXISTS tmi_registrant_geom;
 DROP TRIGGER IF EXISTS tmu_registrant_geom;
 DROP TRIGGER IF EXISTS tmd_registrant_geom;
+-- SpatiaLite's type check, with the POINT/4326 it would look up in
+-- geometry_columns for every row written in place; same names, so
+-- SpatiaLite's own DiscardGeometryColumn still finds them.
+DROP TRIGGER IF EXISTS ggi_registrant_geom;
+DROP TRIGGER IF EXISTS ggu_registrant_geom;
+CREATE TRIGGER ggi_registrant_geom BEFORE INSERT ON registrant
+FOR EACH ROW WHEN GeometryConstraints(NEW.geom, 1, 4326) IS NOT 1
+BEGIN
+	SELECT RAISE(ROLLBACK, 'registrant.geom violates Geometry constraint [geom-type or SRID not allowed]');
+END;
+CREATE TRIGGER ggu_registrant_geom BEFORE UPDATE OF geom ON registrant
+FOR EACH ROW WHEN GeometryConstraints(NEW.geom, 1, 4326) IS NOT 1
+BEGIN
+	SELECT RAISE(ROLLBACK, 'registrant.geom violates Geometry constraint [geom-type or SRID not allowed]');
+END;
 
 CREATE INDEX registrant_household ON registrant (household_id);
 CREATE INDEX registrant_district ON registrant (district_code);
