@@ -22,7 +22,7 @@
 
 #define EDGE_EPS 1e-9
 #define GRID 128  /* candidate lists */
-#define FINE 512  /* answers of cells no edge passes through */
+#define FINE 1024 /* answers of cells no edge passes through */
 #define UNKNOWN (-3)
 #define EDGY (-4)
 
