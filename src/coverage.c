@@ -56,26 +56,337 @@ add_row(struct er_coverage *cov, size_t *cap)
 	return row;
 }
 
+/* ---- the tally -----------------------------------------------------------
+ *
+ * One pass over the active registrants in household order (the covering
+ * index registrant_active), in C: a registrant counts in their district
+ * (or outside), their district's association (or none, or outside) and
+ * the city; a household counts once in each district and association it
+ * has members in, and once in the city. Whether someone has a supporter
+ * is a binary search in the sorted list of supported registrants. */
+
+struct counts {
+	long n, ok, asg, hh, uhh;
+};
+
+/* strings in one buffer, in the order added (sorted by the query) */
+struct strlist {
+	char *buf;
+	size_t len, cap;
+	size_t *off;
+	size_t n, ncap;
+};
+
+static int
+strlist_add(struct strlist *l, const char *s)
+{
+	size_t k = strlen(s) + 1;
+	if (l->len + k > l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 4096;
+		while (c < l->len + k)
+			c *= 2;
+		char *b = er_realloc(l->buf, c);
+		if (!b)
+			return -1;
+		l->buf = b;
+		l->cap = c;
+	}
+	if (l->n == l->ncap) {
+		size_t c = l->ncap ? l->ncap * 2 : 256;
+		size_t *o = er_realloc(l->off, c * sizeof *o);
+		if (!o)
+			return -1;
+		l->off = o;
+		l->ncap = c;
+	}
+	memcpy(l->buf + l->len, s, k);
+	l->off[l->n++] = l->len;
+	l->len += k;
+	return 0;
+}
+
+static void
+strlist_free(struct strlist *l)
+{
+	er_free(l->buf);
+	er_free(l->off);
+}
+
+/* index of s in a list sorted by strcmp (SQLite's BINARY), or -1 */
+static long
+strlist_find(const struct strlist *l, const char *s)
+{
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->buf + l->off[mid], s);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+struct tally {
+	struct strlist dcode, acode, assigned;
+	char **dname, **dassoc;	 /* per district */
+	long *dslot_assoc;	 /* district -> association slot */
+	struct counts *d;	 /* districts, then outside */
+	struct counts *a;	 /* associations, none, outside */
+	size_t nd, na;
+	struct counts city;
+	long outside; /* active registrants in no district */
+	/* the household being read */
+	struct member {
+		long d, a; /* slots; d = -1: a district not in the table */
+		int unassigned;
+	} *g;
+	size_t ng, gcap;
+	char *hh;
+	size_t hhcap;
+};
+
+static void
+tally_free(struct tally *t)
+{
+	for (size_t i = 0; i < t->nd; i++) {
+		er_free(t->dname[i]);
+		er_free(t->dassoc[i]);
+	}
+	er_free(t->dname);
+	er_free(t->dassoc);
+	er_free(t->dslot_assoc);
+	strlist_free(&t->dcode);
+	strlist_free(&t->acode);
+	strlist_free(&t->assigned);
+	er_free(t->d);
+	er_free(t->a);
+	er_free(t->g);
+	er_free(t->hh);
+}
+
 static enum er_code
-city_figures(struct er_register *reg, struct er_coverage *cov,
-	     struct er_error *err)
+nomem(struct er_error *err)
+{
+	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+}
+
+/* Reads every row of q with fn; stops the statement on failure. */
+static enum er_code
+each_row(struct er_store *st, enum er_stmt q, struct tally *t,
+	 int (*fn)(struct er_store *, enum er_stmt, struct tally *),
+	 struct er_error *err)
+{
+	enum er_code rc = er_store_query(st, q, err, "");
+	if (rc)
+		return rc;
+	int r;
+	while ((r = er_store_next(st, q, err)) == 1)
+		if (fn(st, q, t)) {
+			er_store_done(st, q);
+			return nomem(err);
+		}
+	return r < 0 ? ER_EDB : ER_OK;
+}
+
+static int
+add_association(struct er_store *st, enum er_stmt q, struct tally *t)
+{
+	return strlist_add(&t->acode, er_store_text(st, q, 0));
+}
+
+static int
+add_assigned(struct er_store *st, enum er_stmt q, struct tally *t)
+{
+	return strlist_add(&t->assigned, er_store_text(st, q, 0));
+}
+
+static int
+add_district(struct er_store *st, enum er_stmt q, struct tally *t)
+{
+	size_t i = t->dcode.n;
+	if (strlist_add(&t->dcode, er_store_text(st, q, 0)))
+		return -1;
+	if (i % 256 == 0) {
+		size_t c = i + 256;
+		char **n = er_realloc(t->dname, c * sizeof *n);
+		if (n)
+			t->dname = n;
+		char **a = er_realloc(t->dassoc, c * sizeof *a);
+		if (a)
+			t->dassoc = a;
+		long *s = er_realloc(t->dslot_assoc, c * sizeof *s);
+		if (s)
+			t->dslot_assoc = s;
+		if (!n || !a || !s)
+			return -1;
+	}
+	const char *ac = er_store_text(st, q, 2);
+	t->dname[i] = er_strdup(er_store_text(st, q, 1));
+	t->dassoc[i] = dup_or_null(ac);
+	t->nd = i + 1;
+	if (!t->dname[i] || (ac && !t->dassoc[i]))
+		return -1;
+	/* an association code that names no association counts as none */
+	long a = er_store_int(st, q, 3) ? strlist_find(&t->acode, ac) : -1;
+	t->dslot_assoc[i] = a >= 0 ? a : (long)t->acode.n;
+	return 0;
+}
+
+static void
+count_row(struct counts *c, int ok, int asg)
+{
+	c->n++;
+	c->ok += ok;
+	c->asg += asg;
+}
+
+/* The household just read counts once per district and association it
+ * has members in, and once in the city. */
+static void
+flush_household(struct tally *t)
+{
+	int any_un = 0;
+	for (size_t i = 0; i < t->ng; i++) {
+		const struct member *m = &t->g[i];
+		any_un |= m->unassigned;
+		int first_d = 1, first_a = 1, un_d = 0, un_a = 0;
+		for (size_t k = 0; k < t->ng; k++) {
+			if (t->g[k].d == m->d) {
+				if (k < i)
+					first_d = 0;
+				un_d |= t->g[k].unassigned;
+			}
+			if (t->g[k].a == m->a) {
+				if (k < i)
+					first_a = 0;
+				un_a |= t->g[k].unassigned;
+			}
+		}
+		if (first_d && m->d >= 0) {
+			t->d[m->d].hh++;
+			t->d[m->d].uhh += un_d;
+		}
+		if (first_a) {
+			t->a[m->a].hh++;
+			t->a[m->a].uhh += un_a;
+		}
+	}
+	if (t->ng) {
+		t->city.hh++;
+		t->city.uhh += any_un;
+	}
+	t->ng = 0;
+}
+
+static enum er_code
+read_active(struct er_store *st, struct tally *t, int optout,
+	    struct er_error *err)
+{
+	enum er_stmt q = ER_STMT_COV_ACTIVE;
+	enum er_code rc = er_store_query(st, q, err, "");
+	if (rc)
+		return rc;
+	size_t outside_d = t->nd, none_a = t->na, outside_a = t->na + 1;
+	int r;
+	while ((r = er_store_next(st, q, err)) == 1) {
+		const char *hh = er_store_text(st, q, 0);
+		const char *dc = er_store_text(st, q, 1);
+		const char *consent = er_store_text(st, q, 2);
+		const char *id = er_store_text(st, q, 3);
+		size_t hl = strlen(hh);
+		if (t->ng && strcmp(hh, t->hh) != 0)
+			flush_household(t);
+		if (t->ng == 0) {
+			if (hl + 1 > t->hhcap) {
+				char *b = er_realloc(t->hh, hl + 64);
+				if (!b)
+					goto oom;
+				t->hh = b;
+				t->hhcap = hl + 64;
+			}
+			memcpy(t->hh, hh, hl + 1);
+		}
+		if (t->ng == t->gcap) {
+			size_t c = t->gcap ? t->gcap * 2 : 16;
+			struct member *g = er_realloc(t->g, c * sizeof *g);
+			if (!g)
+				goto oom;
+			t->g = g;
+			t->gcap = c;
+		}
+		int ok = strcmp(consent, "yes") == 0 ||
+			 (optout && strcmp(consent, "unanswered") == 0);
+		int asg = strlist_find(&t->assigned, id) >= 0;
+		struct member *m = &t->g[t->ng++];
+		m->unassigned = !asg;
+		if (!dc) {
+			m->d = (long)outside_d;
+			m->a = (long)outside_a;
+			t->outside++;
+		} else {
+			long d = strlist_find(&t->dcode, dc);
+			m->d = d;
+			m->a = d >= 0 ? t->dslot_assoc[d] : (long)none_a;
+		}
+		if (m->d >= 0)
+			count_row(&t->d[m->d], ok, asg);
+		count_row(&t->a[m->a], ok, asg);
+		count_row(&t->city, ok, asg);
+	}
+	flush_household(t);
+	return r < 0 ? ER_EDB : ER_OK;
+oom:
+	er_store_done(st, q);
+	return nomem(err);
+}
+
+static enum er_code
+tally_run(struct er_register *reg, struct tally *t, struct er_error *err)
 {
 	struct er_store *st = reg->st;
-	long optout = reg->regime == ER_CONSENT_OPT_OUT;
+	enum er_code rc;
+	if ((rc = each_row(st, ER_STMT_COV_ASSOCIATIONS, t, add_association,
+			   err)) ||
+	    (rc = each_row(st, ER_STMT_COV_DISTRICTS, t, add_district, err)) ||
+	    (rc = each_row(st, ER_STMT_COV_ASSIGNED, t, add_assigned, err)))
+		return rc;
+	t->na = t->acode.n;
+	t->d = er_calloc(t->nd + 1, sizeof *t->d);
+	t->a = er_calloc(t->na + 2, sizeof *t->a);
+	if (!t->d || !t->a)
+		return nomem(err);
+	return read_active(st, t, reg->regime == ER_CONSENT_OPT_OUT, err);
+}
+
+static void
+set_counts(struct er_coverage_row *row, const struct counts *c)
+{
+	row->registrants = c->n;
+	row->consented = c->ok;
+	row->assigned = c->asg;
+	row->unassigned = c->n - c->asg;
+	row->households = c->hh;
+	row->unassigned_households = c->uhh;
+}
+
+static enum er_code
+city_figures(struct er_register *reg, struct er_coverage *cov,
+	     const struct tally *t, struct er_error *err)
+{
+	struct er_store *st = reg->st;
 	enum er_code rc;
 	struct er_city_figures *c = &cov->city;
-	if ((rc = er_store_query(st, ER_STMT_COV_CITY, err, "l", optout)))
-		return rc;
-	if (er_store_next(st, ER_STMT_COV_CITY, err) != 1)
-		return ER_EDB;
-	c->registrants = (long)er_store_int(st, ER_STMT_COV_CITY, 0);
-	c->assigned = (long)er_store_int(st, ER_STMT_COV_CITY, 1);
-	c->consented = (long)er_store_int(st, ER_STMT_COV_CITY, 2);
-	c->households = (long)er_store_int(st, ER_STMT_COV_CITY, 3);
-	c->unassigned_households = (long)er_store_int(st, ER_STMT_COV_CITY, 4);
-	c->outside = (long)er_store_int(st, ER_STMT_COV_CITY, 5);
+	c->registrants = t->city.n;
+	c->assigned = t->city.asg;
+	c->consented = t->city.ok;
+	c->households = t->city.hh;
+	c->unassigned_households = t->city.uhh;
 	c->unassigned = c->registrants - c->assigned;
-	er_store_done(st, ER_STMT_COV_CITY);
+	c->outside = t->outside;
 	if ((rc = er_store_query(st, ER_STMT_COV_ASSOC_CITY, err, "")))
 		return rc;
 	if (er_store_next(st, ER_STMT_COV_ASSOC_CITY, err) != 1)
@@ -93,84 +404,77 @@ city_figures(struct er_register *reg, struct er_coverage *cov,
 	return ER_OK;
 }
 
+/* A row for registrants counted nowhere else: "(outside)" or
+ * "(no association)". */
 static enum er_code
-rows_by_district(struct er_register *reg, struct er_coverage *cov,
+extra_row(struct er_coverage *cov, size_t *cap, const char *code,
+	  const struct counts *c, struct er_error *err)
+{
+	if (c->n == 0)
+		return ER_OK;
+	struct er_coverage_row *row = add_row(cov, cap);
+	if (!row || !(row->code = er_strdup(code)) ||
+	    !(row->name = er_strdup("")))
+		return nomem(err);
+	set_counts(row, c);
+	return ER_OK;
+}
+
+static enum er_code
+rows_by_district(struct er_coverage *cov, const struct tally *t,
 		 struct er_error *err)
 {
-	struct er_store *st = reg->st;
-	enum er_stmt q = ER_STMT_COV_DISTRICT;
-	enum er_code rc = er_store_query(st, q, err, "l",
-					 (long)(reg->regime ==
-						ER_CONSENT_OPT_OUT));
-	if (rc)
-		return rc;
 	size_t cap = 0;
-	int r;
-	while ((r = er_store_next(st, q, err)) == 1) {
+	for (size_t i = 0; i < t->nd; i++) {
 		struct er_coverage_row *row = add_row(cov, &cap);
-		if (!row)
-			goto nomem;
-		int outside = er_store_int(st, q, 0) == 1;
-		row->code = er_strdup(outside ? "(outside)"
-					      : er_store_text(st, q, 1));
-		row->name = er_strdup(outside ? "" : er_store_text(st, q, 2));
-		row->association_code = dup_or_null(er_store_text(st, q, 3));
-		if (!row->code || !row->name)
-			goto nomem;
-		row->registrants = (long)er_store_int(st, q, 4);
-		row->consented = (long)er_store_int(st, q, 5);
-		row->assigned = (long)er_store_int(st, q, 6);
-		row->households = (long)er_store_int(st, q, 7);
-		row->unassigned_households = (long)er_store_int(st, q, 8);
-		row->unassigned = row->registrants - row->assigned;
+		if (!row || !(row->code = er_strdup(t->dcode.buf +
+						    t->dcode.off[i])) ||
+		    !(row->name = er_strdup(t->dname[i])) ||
+		    (t->dassoc[i] &&
+		     !(row->association_code = er_strdup(t->dassoc[i]))))
+			return nomem(err);
+		set_counts(row, &t->d[i]);
 	}
-	return r < 0 ? ER_EDB : ER_OK;
-nomem:
-	er_store_done(st, q);
-	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	return extra_row(cov, &cap, "(outside)", &t->d[t->nd], err);
 }
 
 static enum er_code
 rows_by_association(struct er_register *reg, struct er_coverage *cov,
-		    struct er_error *err)
+		    const struct tally *t, struct er_error *err)
 {
 	struct er_store *st = reg->st;
-	enum er_stmt q = ER_STMT_COV_ASSOCIATION;
-	enum er_code rc = er_store_query(st, q, err, "l",
-					 (long)(reg->regime ==
-						ER_CONSENT_OPT_OUT));
+	enum er_stmt q = ER_STMT_COV_ASSOCIATIONS;
+	enum er_code rc = er_store_query(st, q, err, "");
 	if (rc)
 		return rc;
-	size_t cap = 0;
+	size_t cap = 0, i = 0;
 	int r;
-	while ((r = er_store_next(st, q, err)) == 1) {
+	while ((r = er_store_next(st, q, err)) == 1 && i < t->na) {
 		struct er_coverage_row *row = add_row(cov, &cap);
-		if (!row)
-			goto nomem;
-		long k = (long)er_store_int(st, q, 0);
-		const char *code = k == 0   ? er_store_text(st, q, 1)
-				   : k == 1 ? "(no association)"
-					    : "(outside)";
-		row->code = er_strdup(code);
-		row->name = er_strdup(k == 0 ? er_store_text(st, q, 2) : "");
-		row->agreement_signed_on =
-			dup_or_null(er_store_text(st, q, 3));
-		if (!row->code || !row->name)
-			goto nomem;
-		row->has_jishubo = (int)er_store_int(st, q, 4);
-		row->association_households = (long)er_store_int(st, q, 5);
-		row->districts = (long)er_store_int(st, q, 6);
-		row->registrants = (long)er_store_int(st, q, 7);
-		row->consented = (long)er_store_int(st, q, 8);
-		row->assigned = (long)er_store_int(st, q, 9);
-		row->households = (long)er_store_int(st, q, 10);
-		row->unassigned_households = (long)er_store_int(st, q, 11);
-		row->unassigned = row->registrants - row->assigned;
+		if (!row || !(row->code = er_strdup(er_store_text(st, q, 0))) ||
+		    !(row->name = er_strdup(er_store_text(st, q, 1)))) {
+			er_store_done(st, q);
+			return nomem(err);
+		}
+		const char *signed_on = er_store_text(st, q, 2);
+		if (signed_on &&
+		    !(row->agreement_signed_on = er_strdup(signed_on))) {
+			er_store_done(st, q);
+			return nomem(err);
+		}
+		row->has_jishubo = (int)er_store_int(st, q, 3);
+		row->association_households = (long)er_store_int(st, q, 4);
+		row->districts = (long)er_store_int(st, q, 5);
+		set_counts(row, &t->a[i++]);
 	}
-	return r < 0 ? ER_EDB : ER_OK;
-nomem:
-	er_store_done(st, q);
-	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	if (r == 1)
+		er_store_done(st, q);
+	if (r < 0)
+		return ER_EDB;
+	if ((rc = extra_row(cov, &cap, "(no association)", &t->a[t->na],
+			    err)))
+		return rc;
+	return extra_row(cov, &cap, "(outside)", &t->a[t->na + 1], err);
 }
 
 struct er_coverage *
@@ -189,11 +493,15 @@ er_coverage_compute(struct er_register *reg, enum er_coverage_by by,
 	/* one snapshot for all the queries */
 	if ((rc = er_store_begin_read(reg->st, err)))
 		goto fail;
-	rc = city_figures(reg, cov, err);
+	struct tally t = {0};
+	rc = tally_run(reg, &t, err);
+	if (!rc)
+		rc = city_figures(reg, cov, &t, err);
 	if (!rc && by == ER_BY_DISTRICT)
-		rc = rows_by_district(reg, cov, err);
+		rc = rows_by_district(cov, &t, err);
 	else if (!rc && by == ER_BY_ASSOCIATION)
-		rc = rows_by_association(reg, cov, err);
+		rc = rows_by_association(reg, cov, &t, err);
+	tally_free(&t);
 	er_store_rollback(reg->st);
 	if (rc)
 		goto fail;

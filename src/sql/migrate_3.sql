@@ -75,7 +75,9 @@ END;
 CREATE INDEX registrant_household ON registrant (household_id);
 CREATE INDEX registrant_district ON registrant (district_code);
 -- Coverage reads only this index (the active registrants, grouped by
--- household), never the registrant rows themselves.
+-- household), never the registrant rows themselves; status and
+-- removed_at are in it only so that SQLite 3.40 sees it covers the
+-- query.
 CREATE INDEX registrant_active ON registrant
-	(household_id, district_code, consent, id)
+	(household_id, district_code, consent, id, status, removed_at)
 	WHERE status = 'active' AND removed_at IS NULL;
