@@ -19,7 +19,7 @@
 #include "csv.h"
 #include "feature.h"
 #include "output.h"
-#include "regimpl.h"
+#include "regwrite.h"
 #include "value.h"
 
 /* Japan's extent with a margin: 与那国島 122.93E, 南鳥島 153.98E,
@@ -125,6 +125,13 @@ struct ictx {
 	struct er_error fatal;
 	int have_fatal;
 	struct er_locator *loc; /* registrants: districts of points */
+	struct er_regwriter *w; /* registrants: the writer thread */
+	/* registrants: the household of the previous row and the location
+	 * of its first member (by id) with a point, so far */
+	char *last_hh, *best_id;
+	double best_lon, best_lat;
+	const char *best_dc;
+	int best_exact;
 	GHashTable *seen;	/* key met in this file -> its line */
 };
 
@@ -629,6 +636,8 @@ row_association(struct ictx *c)
 	return upsert_tally(c, ins, upd || linked);
 }
 
+static int place_row(struct ictx *c, struct er_regrow *r);
+
 static int
 row_registrant(struct ictx *c)
 {
@@ -676,32 +685,60 @@ row_registrant(struct ictx *c)
 		return c->have_fatal ? -1 : 1;
 	if (c->row_bad)
 		return 1;
-	struct er_error e;
-	const char *dc = NULL;
-	if (hasp && er_locator_find(c->loc, lon, lat, &dc, &e))
-		return db_fatal(c, &e);
-	long ins = 0, upd = 0;
-	/* ?13/?14 NULL when there is no point */
-	if (er_store_run(c->reg->st, ER_STMT_REG_INSERT, &ins, &e,
-			 "ttttttttttttddtlt", id, hh,
-			 v(c, NAME), v_or_null(c, KANA), birth[0] ? birth : NULL,
-			 sex ? sexs : NULL, v_or_null(c, ADDR),
-			 v_or_null(c, PHONE), reasons,
-			 mobility[0] ? mobility : NULL, consent, status, lon,
-			 lat, c->now, (long)hasp, dc))
-		return db_fatal(c, &e);
-	if (!ins) {
-		if (er_store_run(c->reg->st, ER_STMT_REG_UPDATE, &upd, &e,
-				 "ttttttttttttddtlt",
-				 id, hh, v(c, NAME), v_or_null(c, KANA),
-				 birth[0] ? birth : NULL, sex ? sexs : NULL,
-				 v_or_null(c, ADDR), v_or_null(c, PHONE),
-				 reasons, mobility[0] ? mobility : NULL,
-				 consent, status, lon, lat, c->now,
-				 (long)hasp, dc))
-			return db_fatal(c, &e);
+	struct er_regrow r = {
+		.line = c->line,
+		.f = {id, hh, v(c, NAME), v_or_null(c, KANA),
+		      birth[0] ? birth : NULL, sex ? sexs : NULL,
+		      v_or_null(c, ADDR), v_or_null(c, PHONE), reasons,
+		      mobility[0] ? mobility : NULL, consent, status},
+		.hasp = hasp,
+		.lon = lon,
+		.lat = lat,
+	};
+	if (place_row(c, &r) || er_regwriter_add(c->w, &r))
+		return -1;
+	return 0;
+}
+
+/* The location a row will have: its own point, else (a guess that
+ * er_register_locate() checks) the point of the first member with one
+ * among the rows of its household just before it: exports list a
+ * household's members together. */
+static int
+place_row(struct ictx *c, struct er_regrow *r)
+{
+	const char *id = r->f[ER_RW_ID], *hh = r->f[ER_RW_HOUSEHOLD];
+	int same = c->last_hh && strcmp(c->last_hh, hh) == 0;
+	if (!same) {
+		er_free(c->last_hh);
+		er_free(c->best_id);
+		c->best_id = NULL;
+		if (!(c->last_hh = er_strdup(hh)))
+			return -1;
 	}
-	return upsert_tally(c, ins, upd);
+	if (r->hasp) {
+		r->hasloc = 1;
+		r->loc_lon = r->lon;
+		r->loc_lat = r->lat;
+		r->exact = er_locator_guess(c->loc, r->lon, r->lat,
+					    &r->district);
+		if (!c->best_id || strcmp(id, c->best_id) < 0) {
+			er_free(c->best_id);
+			if (!(c->best_id = er_strdup(id)))
+				return -1;
+			c->best_lon = r->lon;
+			c->best_lat = r->lat;
+			c->best_dc = r->district;
+			c->best_exact = r->exact;
+		}
+	} else if (c->best_id) {
+		r->hasloc = 1;
+		r->loc_lon = c->best_lon;
+		r->loc_lat = c->best_lat;
+		r->district = c->best_dc;
+		r->exact = c->best_exact;
+	}
+	return 0;
 }
 
 static int
@@ -1348,6 +1385,30 @@ er_import_kind_name(enum er_import_kind kind)
 	return "?";
 }
 
+/* Waits for the writer thread; its error, naming the row, wins over
+ * rc, which may only say that it stopped. */
+static enum er_code
+finish_writer(struct ictx *c, enum er_code rc)
+{
+	long added, updated, unchanged;
+	unsigned line;
+	struct er_error e = {0};
+	enum er_code wrc = er_regwriter_finish(c->w, &added, &updated,
+					       &unchanged, &line, &e);
+	c->w = NULL;
+	c->res->added += added;
+	c->res->updated += updated;
+	c->res->unchanged += unchanged;
+	if (!wrc)
+		return rc;
+	char where[4200];
+	if (line)
+		snprintf(where, sizeof where, "%s:%u", c->path, line);
+	else
+		snprintf(where, sizeof where, "%s", c->path);
+	return er_fail(c->err, wrc, where, "%s", e.message);
+}
+
 static enum er_code
 run_import(struct ictx *c)
 {
@@ -1361,7 +1422,13 @@ run_import(struct ictx *c)
 		c->cols = reg_cols;
 		if ((rc = er_locator_open(c->reg, &c->loc, c->err)))
 			return rc;
+		if ((rc = er_regwriter_start(c->reg, c->loc, c->now, &c->w,
+					     c->err))) {
+			er_locator_close(c->loc);
+			return rc;
+		}
 		rc = import_csv(c, row_registrant);
+		rc = finish_writer(c, rc);
 		er_locator_close(c->loc);
 		c->loc = NULL;
 		if (rc)
@@ -1506,6 +1573,8 @@ out:
 done:
 	er_store_end_bulk(reg->st);
 	er_csv_close(c.csv);
+	er_free(c.last_hh);
+	er_free(c.best_id);
 	if (c.seen)
 		g_hash_table_destroy(c.seen);
 	for (int k = 0; k < MAXCOLS; k++) {

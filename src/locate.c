@@ -269,18 +269,20 @@ scan_cell(const struct er_locator *l, double x, double y)
 	return -1;
 }
 
+int
+er_locator_guess(struct er_locator *l, double lon, double lat,
+		 const char **code)
+{
+	int i = district_index(l, lon, lat);
+	*code = i >= 0 ? l->d[i].code : NULL;
+	return i == -2;
+}
+
 enum er_code
-er_locator_find(struct er_locator *l, double lon, double lat,
-		const char **code, struct er_error *err)
+er_locator_exact(struct er_locator *l, double lon, double lat,
+		 const char **code, struct er_error *err)
 {
 	*code = NULL;
-	int i = district_index(l, lon, lat);
-	if (i >= 0) {
-		*code = l->d[i].code;
-		return ER_OK;
-	}
-	if (i == -1)
-		return ER_OK;
 	struct er_store *st = l->reg->st;
 	enum er_stmt p = ER_STMT_POINT_DISTRICT;
 	enum er_code rc = er_store_query(st, p, err, "dd", lon, lat);
@@ -295,6 +297,15 @@ er_locator_find(struct er_locator *l, double lon, double lat,
 	}
 	er_store_done(st, p);
 	return ER_OK;
+}
+
+enum er_code
+er_locator_find(struct er_locator *l, double lon, double lat,
+		const char **code, struct er_error *err)
+{
+	if (!er_locator_guess(l, lon, lat, code))
+		return ER_OK;
+	return er_locator_exact(l, lon, lat, code, err);
 }
 
 struct change {

@@ -55,6 +55,14 @@ enum er_code er_locator_open(struct er_register *reg, struct er_locator **out,
 enum er_code er_locator_find(struct er_locator *l, double lon, double lat,
 			     const char **code, struct er_error *err);
 void er_locator_close(struct er_locator *l);
+/* The grid and C polygons only, no SQLite (safe beside a thread using the
+ * register): returns 1 when the point is within a hair of an edge and
+ * er_locator_exact() must settle it, else 0 with *code as above. */
+int er_locator_guess(struct er_locator *l, double lon, double lat,
+		     const char **code);
+/* GEOS through SpatiaLite, for the points er_locator_guess() left. */
+enum er_code er_locator_exact(struct er_locator *l, double lon, double lat,
+			      const char **code, struct er_error *err);
 
 /* Recomputes registrants' locations (own point, else the household's)
  * and districts: all of them (all = 1, after the districts changed) or

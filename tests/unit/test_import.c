@@ -283,6 +283,85 @@ test_registrants_valid(void **state)
 			 5);
 }
 
+/* Locations borrowed within a household follow the first member by id
+ * with a point, however the file orders them: a member without a point
+ * before the one with it, a smaller id later, a household split by
+ * other rows, and a household member already in the register. */
+static void
+test_household_locations(void **state)
+{
+	struct fx *f = *state;
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "%s"
+		 "0011,H2,甲 一,,,,,,,,,,,\n"
+		 "0012,H2,甲 二,,,,,,,,42.61,141.61,,\n"
+		 "0014,H3,乙 四,,,,,,,,42.64,141.64,,\n"
+		 "0015,H3,乙 五,,,,,,,,,,,\n"
+		 "0013,H3,乙 三,,,,,,,,42.63,141.63,,\n"
+		 "0016,H4,丙 六,,,,,,,,42.66,141.66,,\n"
+		 "0020,H5,丁 二〇,,,,,,,,,,,\n"
+		 "0017,H4,丙 七,,,,,,,,,,,\n",
+		 reg_header);
+	OK(imp(f, ER_IMPORT_REGISTRANTS, "h.csv", text, 0, NULL, &e_));
+	assert_int_equal(count(f, "SELECT count(*) FROM registrant WHERE "
+				  "(id IN ('0011', '0012') AND loc_lat = 42.61) "
+				  "OR (id IN ('0013', '0015') AND "
+				  "loc_lat = 42.63) OR (id = '0014' AND "
+				  "loc_lat = 42.64) OR (id IN ('0016', '0017') "
+				  "AND loc_lat = 42.66)"),
+			 7);
+	assert_int_equal(count(f, "SELECT count(*) FROM registrant WHERE "
+				  "id = '0020' AND loc_lat IS NULL AND "
+				  "district_code IS NULL"),
+			 1);
+	/* a later file gives H5 a member with a point */
+	snprintf(text, sizeof text, "%s0019,H5,丁 一九,,,,,,,,42.69,141.69,,\n",
+		 reg_header);
+	OK(imp(f, ER_IMPORT_REGISTRANTS, "h2.csv", text, 0, NULL, &e_));
+	assert_int_equal(count(f, "SELECT count(*) FROM registrant WHERE "
+				  "id = '0020' AND loc_lat = 42.69 AND "
+				  "loc_lon = 141.69"),
+			 1);
+}
+
+/* A row the database refuses (here a trigger the test adds) stops the
+ * import with the row's line, after rows already handed to the writer
+ * thread, and nothing is kept. */
+static void
+test_writer_failure(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT "
+					 "ON registrant WHEN NEW.id = 'R1200' "
+					 "BEGIN SELECT RAISE(ABORT, 'boom'); "
+					 "END",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	size_t cap = 1500 * 64 + 512, len = 0;
+	char *text = malloc(cap);
+	len += (size_t)snprintf(text, cap, "%s", reg_header);
+	for (int i = 1; i <= 1500; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"R%04d,,名前 %d,,,,,,,,,,,\n", i, i);
+	struct er_import_result res;
+	struct er_error err;
+	assert_int_equal(imp(f, ER_IMPORT_REGISTRANTS, "w.csv", text, 0, &res,
+			     &err),
+			 ER_EINVALID);
+	free(text);
+	/* the header is line 1 */
+	assert_non_null(strstr(err.where, "w.csv:1201"));
+	assert_non_null(strstr(err.message, "boom"));
+	assert_int_equal(count(f, "SELECT count(*) FROM registrant"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE "
+				  "action = 'import registrants'"),
+			 0);
+}
+
 static void
 test_registrants_cp932(void **state)
 {
@@ -853,6 +932,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_supporters_assignments,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shelters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_household_locations, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_writer_failure, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_districts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_district_errors, setup,
 						teardown),
