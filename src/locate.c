@@ -341,18 +341,23 @@ er_register_locate(struct er_register *reg, int all, struct er_error *err)
 	int r;
 	while ((r = er_store_next(st, q, err)) == 1) {
 		struct change c = {.rowid = er_store_int(st, q, 0)};
+		const char *cur = er_store_text(st, q, 3);
+		int had = !er_store_isnull(st, q, 1);
 		if (!er_store_isnull(st, q, 4)) {
 			c.has = 1;
 			c.lon = er_store_double(st, q, 4);
 			c.lat = er_store_double(st, q, 5);
+			/* the import placed it there, with the districts as
+			 * they are: nothing to do */
+			if (!all && had && er_store_double(st, q, 1) == c.lon &&
+			    er_store_double(st, q, 2) == c.lat)
+				continue;
 			if ((rc = er_locator_find(l, c.lon, c.lat, &c.code,
 						  err))) {
 				er_store_done(st, q);
 				goto out;
 			}
 		}
-		const char *cur = er_store_text(st, q, 3);
-		int had = !er_store_isnull(st, q, 1);
 		if (had == c.has && same_text(cur, c.code) &&
 		    (!c.has || (er_store_double(st, q, 1) == c.lon &&
 				er_store_double(st, q, 2) == c.lat)))
