@@ -54,8 +54,8 @@ er_x_district_finish(struct er_xdistrict *d)
 }
 
 enum er_code
-er_x_district_load(struct er_register *reg, const char *code,
-		   struct er_xdistrict *d, struct er_error *err)
+er_x_district_load(struct er_register *reg, const char *code, enum er_mode mode,
+                   struct er_xdistrict *d, struct er_error *err)
 {
 	struct er_store *st = reg->st;
 	memset(d, 0, sizeof *d);
@@ -88,7 +88,8 @@ er_x_district_load(struct er_register *reg, const char *code,
 		goto fail;
 	}
 	q = ER_STMT_X_FIGURES;
-	if ((rc = er_store_query(st, q, err, "lt", optout(reg), code)))
+	if ((rc = er_store_query(st, q, err, "ltl", optout(reg), code,
+	                         (long)(mode == ER_MODE_DISASTER))))
 		goto fail;
 	if (er_store_next(st, q, err) != 1) {
 		rc = ER_EDB;
@@ -101,6 +102,8 @@ er_x_district_load(struct er_register *reg, const char *code,
 	d->unassigned_households = (long)er_store_int(st, q, 4);
 	d->withheld = (long)er_store_int(st, q, 5);
 	d->withheld_households = (long)er_store_int(st, q, 6);
+	d->shown = (long)er_store_int(st, q, 7);
+	d->shown_households = (long)er_store_int(st, q, 8);
 	d->unassigned = d->registrants - d->assigned;
 	er_store_done(st, q);
 	return ER_OK;

@@ -41,14 +41,18 @@ struct er_xdistrict {
 	/* normal mode: unassigned registrants not shareable, and households
 	 * left off the map because none of their unassigned members is */
 	long withheld, withheld_households;
+	/* what an export in the mode given to er_x_district_load() writes:
+	 * what er_x_households() will give, counted before it is written */
+	long shown, shown_households;
 	struct er_mpoly shape; /* WGS84 */
 	double minx, miny, maxx, maxy;
 };
 
-/* Loads a district and its figures. ER_EUSAGE when there is no such
- * district. Free with er_x_district_finish(). */
+/* Loads a district and its figures (shown counts for mode). ER_EUSAGE
+ * when there is no such district. Free with er_x_district_finish(). */
 enum er_code er_x_district_load(struct er_register *reg, const char *code,
-				struct er_xdistrict *d, struct er_error *err);
+                                enum er_mode mode, struct er_xdistrict *d,
+                                struct er_error *err);
 void er_x_district_finish(struct er_xdistrict *d);
 
 /* Numbers the district's households that have no number yet (inside the

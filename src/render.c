@@ -1777,7 +1777,8 @@ dist_load(struct doc *d, const char *code, struct dist *ds)
 {
 	memset(ds, 0, sizeof *ds);
 	ds->tf = d->tf;
-	enum er_code rc = er_x_district_load(d->reg, code, &ds->d, d->err);
+	enum er_code rc =
+	    er_x_district_load(d->reg, code, d->opt->mode, &ds->d, d->err);
 	if (rc)
 		return d->rc = rc;
 	if ((rc = project_mpoly(d, &ds->d.shape)))
@@ -2290,7 +2291,8 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 		}
 	} else {
 		struct er_xdistrict probe;
-		if ((rc = er_x_district_load(reg, opt->district, &probe, err)))
+		if ((rc = er_x_district_load(reg, opt->district, opt->mode,
+		                             &probe, err)))
 			goto rollback;
 		er_x_district_finish(&probe);
 		codes = er_calloc(1, sizeof *codes);
