@@ -103,8 +103,9 @@ enum er_code er_x_basemap(struct er_register *reg, double minx, double miny,
 			  double maxx, double maxy, er_xfeature_fn fn,
 			  void *ud, struct er_error *err);
 
-/* Every district with its support figures, by code (index maps and the
- * atlas cover). */
+/* Every district with (when figures) its support figures, by code
+ * (index maps and the atlas cover). Figures take one forward read of
+ * the register; without them registrants and assigned are 0. */
 struct er_xrate {
 	const char *code, *name, *association_code;
 	const unsigned char *wkb;
@@ -113,8 +114,9 @@ struct er_xrate {
 };
 typedef enum er_code (*er_xrate_fn)(const struct er_xrate *r, void *ud,
 				    struct er_error *err);
-enum er_code er_x_district_rates(struct er_register *reg, er_xrate_fn fn,
-				 void *ud, struct er_error *err);
+enum er_code er_x_district_rates(struct er_register *reg, int figures,
+                                 er_xrate_fn fn, void *ud,
+                                 struct er_error *err);
 
 /* Codes of districts with at least one active registrant, by code.
  * Caller frees with er_x_codes_free(). */

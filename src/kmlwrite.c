@@ -948,13 +948,13 @@ write_index(struct er_register *reg, struct kml *k, FILE *f, char **codes,
 	start(k, "Folder");
 	elem(k, "name", "支援率");
 	elem(k, "open", "1");
-	if ((rc = er_x_district_rates(reg, index_rate, &x, err)))
+	if ((rc = er_x_district_rates(reg, 1, index_rate, &x, err)))
 		goto fail;
 	end(k);
 	start(k, "Folder");
 	elem(k, "name", "地区ファイル");
 	x.links = 1;
-	if ((rc = er_x_district_rates(reg, index_rate, &x, err)))
+	if ((rc = er_x_district_rates(reg, 0, index_rate, &x, err)))
 		goto fail;
 	end(k);
 	end(k);

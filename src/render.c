@@ -1964,7 +1964,7 @@ cover_pages(struct doc *d)
 	/* as tall as the city needs, between a quarter and half the page;
 	 * counted and drawn alike, as the contents follow it */
 	struct cover c = {.d = d};
-	if (er_x_district_rates(d->reg, cover_district, &c, d->err))
+	if (er_x_district_rates(d->reg, 0, cover_district, &c, d->err))
 		goto fail;
 	v.fh = (h - 2 * MARGIN) * 0.5;
 	if (c.any && c.maxx > c.minx)
@@ -1978,8 +1978,8 @@ cover_pages(struct doc *d)
 		cairo_save(cr);
 		cairo_rectangle(cr, v.fx, v.fy, v.fw, v.fh);
 		cairo_clip(cr);
-		if (c.any &&
-		    er_x_district_rates(d->reg, cover_district, &c, d->err)) {
+		if (c.any && er_x_district_rates(d->reg, 1, cover_district, &c,
+		                                 d->err)) {
 			cairo_restore(cr);
 			goto fail;
 		}
@@ -2324,7 +2324,7 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
 			goto rollback;
 		}
-		if ((rc = er_x_district_rates(reg, assoc_fn, &ao, err)))
+		if ((rc = er_x_district_rates(reg, 0, assoc_fn, &ao, err)))
 			goto rollback;
 		if (ao.oom) {
 			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
