@@ -54,8 +54,8 @@ er_x_district_finish(struct er_xdistrict *d)
 }
 
 enum er_code
-er_x_district_load(struct er_register *reg, const char *code,
-		   struct er_xdistrict *d, struct er_error *err)
+er_x_district_load(struct er_register *reg, const char *code, enum er_mode mode,
+                   struct er_xdistrict *d, struct er_error *err)
 {
 	struct er_store *st = reg->st;
 	memset(d, 0, sizeof *d);
@@ -88,7 +88,8 @@ er_x_district_load(struct er_register *reg, const char *code,
 		goto fail;
 	}
 	q = ER_STMT_X_FIGURES;
-	if ((rc = er_store_query(st, q, err, "lt", optout(reg), code)))
+	if ((rc = er_store_query(st, q, err, "ltl", optout(reg), code,
+	                         (long)(mode == ER_MODE_DISASTER))))
 		goto fail;
 	if (er_store_next(st, q, err) != 1) {
 		rc = ER_EDB;
@@ -101,6 +102,8 @@ er_x_district_load(struct er_register *reg, const char *code,
 	d->unassigned_households = (long)er_store_int(st, q, 4);
 	d->withheld = (long)er_store_int(st, q, 5);
 	d->withheld_households = (long)er_store_int(st, q, 6);
+	d->shown = (long)er_store_int(st, q, 7);
+	d->shown_households = (long)er_store_int(st, q, 8);
 	d->unassigned = d->registrants - d->assigned;
 	er_store_done(st, q);
 	return ER_OK;
@@ -421,32 +424,139 @@ er_x_basemap(struct er_register *reg, double minx, double miny, double maxx,
 			maxy, fn, ud, err);
 }
 
-enum er_code
-er_x_district_rates(struct er_register *reg, er_xrate_fn fn, void *ud,
-		    struct er_error *err)
+struct tally {
+	char **codes; /* every district's, sorted */
+	size_t n;
+	long *registrants, *assigned;
+};
+
+static void
+tally_finish(struct tally *t)
+{
+	er_x_codes_free(t->codes, t->n);
+	er_free(t->registrants);
+	er_free(t->assigned);
+	memset(t, 0, sizeof *t);
+}
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static long
+tally_find(const struct tally *t, const char *code)
+{
+	if (!code)
+		return -1;
+	char **hit = bsearch(&code, t->codes, t->n, sizeof *t->codes, cmp_code);
+	return hit ? (long)(hit - t->codes) : -1;
+}
+
+/* Sums active registrants and assigned ones per district in one
+ * forward read of the register; memory grows with districts only. */
+static enum er_code
+tally_load(struct er_register *reg, struct tally *t, struct er_error *err)
 {
 	struct er_store *st = reg->st;
-	enum er_stmt q = ER_STMT_X_DISTRICT_RATES;
-	enum er_code rc = er_store_query(st, q, err, "l", optout(reg));
+	memset(t, 0, sizeof *t);
+	enum er_stmt q = ER_STMT_X_DISTRICT_ALL_CODES;
+	size_t cap = 0;
+	enum er_code rc = er_store_query(st, q, err, "");
 	if (rc)
 		return rc;
 	int r;
 	while ((r = er_store_next(st, q, err)) == 1) {
+		if (t->n == cap) {
+			size_t c = cap ? cap * 2 : 256;
+			char **x = er_realloc(t->codes, c * sizeof *x);
+			if (!x)
+				goto nomem;
+			t->codes = x;
+			cap = c;
+		}
+		const char *c = er_store_text(st, q, 0);
+		if (!(t->codes[t->n] = er_strdup(c ? c : "")))
+			goto nomem;
+		t->n++;
+	}
+	if (r < 0) {
+		tally_finish(t);
+		return ER_EDB;
+	}
+	t->registrants = er_calloc(t->n ? t->n : 1, sizeof *t->registrants);
+	t->assigned = er_calloc(t->n ? t->n : 1, sizeof *t->assigned);
+	if (!t->registrants || !t->assigned) {
+		tally_finish(t);
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	}
+	q = ER_STMT_X_DISTRICT_TALLY;
+	if ((rc = er_store_query(st, q, err, ""))) {
+		tally_finish(t);
+		return rc;
+	}
+	long last = -1;
+	char lastcode[64] = "";
+	while ((r = er_store_next(st, q, err)) == 1) {
+		const char *c = er_store_text(st, q, 0);
+		/* a district's rows often come together: skip the search */
+		if (!c || strcmp(c, lastcode) != 0) {
+			last = tally_find(t, c);
+			snprintf(lastcode, sizeof lastcode, "%s", c ? c : "");
+		}
+		if (last < 0)
+			continue;
+		t->registrants[last]++;
+		t->assigned[last] += er_store_int(st, q, 1) != 0;
+	}
+	if (r < 0) {
+		tally_finish(t);
+		return ER_EDB;
+	}
+	return ER_OK;
+nomem:
+	er_store_done(st, q);
+	tally_finish(t);
+	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+}
+
+enum er_code
+er_x_district_rates(struct er_register *reg, int figures, er_xrate_fn fn,
+                    void *ud, struct er_error *err)
+{
+	struct er_store *st = reg->st;
+	struct tally t = {0};
+	enum er_code rc;
+	if (figures && (rc = tally_load(reg, &t, err)))
+		return rc;
+	enum er_stmt q = ER_STMT_X_DISTRICT_RATES;
+	if ((rc = er_store_query(st, q, err, ""))) {
+		tally_finish(&t);
+		return rc;
+	}
+	int r;
+	while ((r = er_store_next(st, q, err)) == 1) {
 		int len;
 		struct er_xrate x = {
-			.code = er_store_text(st, q, 0),
-			.name = er_store_text(st, q, 1),
-			.association_code = er_store_text(st, q, 2),
-			.wkb = er_store_blob(st, q, 3, &len),
-			.registrants = (long)er_store_int(st, q, 4),
-			.assigned = (long)er_store_int(st, q, 5),
+		    .code = er_store_text(st, q, 0),
+		    .name = er_store_text(st, q, 1),
+		    .association_code = er_store_text(st, q, 2),
+		    .wkb = er_store_blob(st, q, 3, &len),
 		};
 		x.wkb_len = (size_t)len;
+		long i = figures ? tally_find(&t, x.code) : -1;
+		if (i >= 0) {
+			x.registrants = t.registrants[i];
+			x.assigned = t.assigned[i];
+		}
 		if ((rc = fn(&x, ud, err))) {
 			er_store_done(st, q);
+			tally_finish(&t);
 			return rc;
 		}
 	}
+	tally_finish(&t);
 	return r < 0 ? ER_EDB : ER_OK;
 }
 

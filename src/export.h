@@ -41,14 +41,18 @@ struct er_xdistrict {
 	/* normal mode: unassigned registrants not shareable, and households
 	 * left off the map because none of their unassigned members is */
 	long withheld, withheld_households;
+	/* what an export in the mode given to er_x_district_load() writes:
+	 * what er_x_households() will give, counted before it is written */
+	long shown, shown_households;
 	struct er_mpoly shape; /* WGS84 */
 	double minx, miny, maxx, maxy;
 };
 
-/* Loads a district and its figures. ER_EUSAGE when there is no such
- * district. Free with er_x_district_finish(). */
+/* Loads a district and its figures (shown counts for mode). ER_EUSAGE
+ * when there is no such district. Free with er_x_district_finish(). */
 enum er_code er_x_district_load(struct er_register *reg, const char *code,
-				struct er_xdistrict *d, struct er_error *err);
+                                enum er_mode mode, struct er_xdistrict *d,
+                                struct er_error *err);
 void er_x_district_finish(struct er_xdistrict *d);
 
 /* Numbers the district's households that have no number yet (inside the
@@ -99,8 +103,9 @@ enum er_code er_x_basemap(struct er_register *reg, double minx, double miny,
 			  double maxx, double maxy, er_xfeature_fn fn,
 			  void *ud, struct er_error *err);
 
-/* Every district with its support figures, by code (index maps and the
- * atlas cover). */
+/* Every district with (when figures) its support figures, by code
+ * (index maps and the atlas cover). Figures take one forward read of
+ * the register; without them registrants and assigned are 0. */
 struct er_xrate {
 	const char *code, *name, *association_code;
 	const unsigned char *wkb;
@@ -109,8 +114,9 @@ struct er_xrate {
 };
 typedef enum er_code (*er_xrate_fn)(const struct er_xrate *r, void *ud,
 				    struct er_error *err);
-enum er_code er_x_district_rates(struct er_register *reg, er_xrate_fn fn,
-				 void *ud, struct er_error *err);
+enum er_code er_x_district_rates(struct er_register *reg, int figures,
+                                 er_xrate_fn fn, void *ud,
+                                 struct er_error *err);
 
 /* Codes of districts with at least one active registrant, by code.
  * Caller frees with er_x_codes_free(). */

@@ -475,20 +475,10 @@ kml_discard(struct kml *k)
 	k->w = NULL;
 }
 
-/* Counts what er_x_households will give, before it is written. */
+/* What a district file shows: counted before it is written. */
 struct tally {
 	long households, registrants;
 };
-
-static enum er_code
-count_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
-{
-	(void)err;
-	struct tally *t = ud;
-	t->households++;
-	t->registrants += (long)h->npersons;
-	return ER_OK;
-}
 
 static void
 rate_text(char *out, size_t len, long assigned, long registrants)
@@ -777,16 +767,11 @@ write_shelter(const struct er_xshelter *s, void *ud, struct er_error *err)
 /* Writes the district document into f. */
 static enum er_code
 write_district(struct er_register *reg, struct kml *k, FILE *f,
-               const struct er_xdistrict *d, const char *path, long *nreg,
-               long *nhh, struct er_error *err)
+               const struct er_xdistrict *d, const char *date, const char *path,
+               long *nreg, long *nhh, struct er_error *err)
 {
-	struct tally t = {0};
-	char date[11];
-	enum er_code rc = er_x_households(reg, d->code, k->opt->mode,
-	                                  count_household, &t, err);
-	if (rc)
-		return rc;
-	er_x_data_date(reg, date);
+	struct tally t = {d->shown_households, d->shown};
+	enum er_code rc;
 	if ((rc = kml_begin(k, f, err)))
 		return rc;
 	start(k, "Document");
@@ -933,14 +918,13 @@ index_rate(const struct er_xrate *r, void *ud, struct er_error *err)
 
 static enum er_code
 write_index(struct er_register *reg, struct kml *k, FILE *f, char **codes,
-            size_t ncodes, const char *path, struct er_error *err)
+            size_t ncodes, const char *date, const char *path,
+            struct er_error *err)
 {
 	enum er_code rc = kml_begin(k, f, err);
 	if (rc)
 		return rc;
 	int disaster = k->opt->mode == ER_MODE_DISASTER;
-	char date[11];
-	er_x_data_date(reg, date);
 	start(k, "Document");
 	attr(k, "id", "index");
 	elemf(k, "name", "%s未支援世帯地図 地区一覧",
@@ -964,13 +948,13 @@ write_index(struct er_register *reg, struct kml *k, FILE *f, char **codes,
 	start(k, "Folder");
 	elem(k, "name", "支援率");
 	elem(k, "open", "1");
-	if ((rc = er_x_district_rates(reg, index_rate, &x, err)))
+	if ((rc = er_x_district_rates(reg, 1, index_rate, &x, err)))
 		goto fail;
 	end(k);
 	start(k, "Folder");
 	elem(k, "name", "地区ファイル");
 	x.links = 1;
-	if ((rc = er_x_district_rates(reg, index_rate, &x, err)))
+	if ((rc = er_x_district_rates(reg, 0, index_rate, &x, err)))
 		goto fail;
 	end(k);
 	end(k);
@@ -990,6 +974,8 @@ struct job {
 	size_t npending;
 	struct er_export_result *res;
 	struct er_error *err;
+	/* the register's data date, read once: it scans every registrant */
+	char date[11];
 };
 
 static struct pending *
@@ -1144,8 +1130,9 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 	icons_clear(&j->k);
 	long nreg = 0, nhh = 0;
 	enum er_code rc =
-	    d ? write_district(j->reg, &j->k, f, d, dst, &nreg, &nhh, err)
-	      : write_index(j->reg, &j->k, f, codes, ncodes, dst, err);
+	    d ? write_district(j->reg, &j->k, f, d, j->date, dst, &nreg, &nhh,
+	                       err)
+	      : write_index(j->reg, &j->k, f, codes, ncodes, j->date, dst, err);
 	if (rc) {
 		er_output_abort(f, kml_tmp);
 		j->npending--;
@@ -1197,7 +1184,7 @@ export_district(struct job *j, const char *code, const char *dst)
 	if (rc)
 		return rc;
 	struct er_xdistrict d;
-	if ((rc = er_x_district_load(j->reg, code, &d, j->err)))
+	if ((rc = er_x_district_load(j->reg, code, j->opt->mode, &d, j->err)))
 		return rc;
 	rc = write_file(j, dst, &d, NULL, 0);
 	er_x_district_finish(&d);
@@ -1261,6 +1248,7 @@ er_export_kml(struct er_register *reg, const struct er_kml_options *opt,
 	size_t ncodes = 0;
 	if ((rc = er_x_begin(reg, err)))
 		goto out;
+	er_x_data_date(reg, j.date);
 	if (!opt->all) {
 		rc = export_district(&j, opt->district, opt->out);
 	} else {

@@ -122,54 +122,99 @@ seg_box(double x0, double y0, double x1, double y1, double bx, double by,
 	return 1;
 }
 
+/* The next stamp: obstacles stamped with it were seen in this search. */
+static unsigned
+next_stamp(unsigned *stamp, size_t nstamp, unsigned *now)
+{
+	if (++*now == 0) {
+		memset(stamp, 0, nstamp * sizeof *stamp);
+		*now = 1;
+	}
+	return *now;
+}
+
 /* Whether box (x,y,w,h), and the leader segment when given, is free of
- * every obstacle except the marker skip (the label's own). */
+ * every obstacle except the marker skip (the label's own). The box is
+ * checked first, through the few cells it covers; only a free box has
+ * its leader checked, through the cells along the segment rather than
+ * every cell of its bounding box: a far candidate's leader spans much
+ * of the frame. Any obstacle that meets the box or the segment is
+ * listed in a cell they share, so the answer is the same. */
 static int
 is_free(const struct grid *g, double x, double y, double w, double h,
-        const double *seg, size_t skip_marker, unsigned *stamp, unsigned now,
-        int strict)
+        const double *seg, size_t skip_marker, unsigned *stamp,
+        size_t nstamp, unsigned *now, int strict)
 {
-	double sx = x, sy = y, sw = w, sh = h;
-	if (seg) {
-		sx = fmin(fmin(seg[0], seg[2]), x);
-		sy = fmin(fmin(seg[1], seg[3]), y);
-		sw = fmax(fmax(seg[0], seg[2]), x + w) - sx;
-		sh = fmax(fmax(seg[1], seg[3]), y + h) - sy;
-	}
 	int cx0, cy0, cx1, cy1;
-	if (!cell_range(g, sx, sy, sw, sh, &cx0, &cy0, &cx1, &cy1))
-		return 1;
-	for (int cy = cy0; cy <= cy1; cy++)
-		for (int cx = cx0; cx <= cx1; cx++) {
-			size_t l =
-			    g->head[(size_t)cy * (size_t)g->nx + (size_t)cx];
-			while (l) {
-				const struct link *k = &g->links[l - 1];
-				l = k->next;
-				size_t id = k->obstacle;
-				if (id == skip_marker || stamp[id] == now)
-					continue;
-				stamp[id] = now;
-				const struct obstacle *o = &g->obs[id];
-				if (o->kind == OB_LEADER && !strict)
-					continue;
-				if (o->kind == OB_LEADER) {
-					if (seg_box(o->x0, o->y0, o->x1, o->y1,
-					            x, y, w, h))
+	unsigned t = next_stamp(stamp, nstamp, now);
+	if (cell_range(g, x, y, w, h, &cx0, &cy0, &cx1, &cy1))
+		for (int cy = cy0; cy <= cy1; cy++)
+			for (int cx = cx0; cx <= cx1; cx++) {
+				size_t l = g->head[(size_t)cy * (size_t)g->nx +
+				                   (size_t)cx];
+				while (l) {
+					const struct link *k = &g->links[l - 1];
+					l = k->next;
+					size_t id = k->obstacle;
+					if (id == skip_marker || stamp[id] == t)
+						continue;
+					stamp[id] = t;
+					const struct obstacle *o = &g->obs[id];
+					if (o->kind == OB_LEADER) {
+						if (strict &&
+						    seg_box(o->x0, o->y0, o->x1,
+						            o->y1, x, y, w, h))
+							return 0;
+						continue;
+					}
+					if (er_label_boxes_overlap(
+					        x, y, w, h, o->x, o->y, o->w,
+					        o->h, 0))
 						return 0;
-					continue;
 				}
-				if (er_label_boxes_overlap(x, y, w, h, o->x,
-				                           o->y, o->w, o->h, 0))
-					return 0;
-				/* a leader may pass other markers, not
-				 * other labels */
-				if (strict && seg && o->kind == OB_LABEL &&
-				    seg_box(seg[0], seg[1], seg[2], seg[3],
-				            o->x, o->y, o->w, o->h))
-					return 0;
 			}
-		}
+	/* a leader may pass other markers, not other labels */
+	if (!seg || !strict)
+		return 1;
+	t = next_stamp(stamp, nstamp, now);
+	double dx = seg[2] - seg[0], dy = seg[3] - seg[1];
+	/* samples half a cell apart: every cell the segment passes
+	 * through is next to one of them */
+	int steps = (int)ceil(2 * fmax(fabs(dx), fabs(dy)) / g->cell);
+	int lastx = -2, lasty = -2;
+	for (int i = 0; i <= steps; i++) {
+		double f = steps ? (double)i / steps : 0;
+		double px = seg[0] + f * dx, py = seg[1] + f * dy;
+		int qx = (int)floor((px - g->x0) / g->cell);
+		int qy = (int)floor((py - g->y0) / g->cell);
+		if (qx == lastx && qy == lasty)
+			continue;
+		lastx = qx;
+		lasty = qy;
+		for (int cy = qy - 1; cy <= qy + 1; cy++)
+			for (int cx = qx - 1; cx <= qx + 1; cx++) {
+				/* cells past the edges hold nothing
+				 * beyond what the edge cells hold */
+				int ex = cx < 0 ? 0 : cx >= g->nx ? g->nx - 1 : cx;
+				int ey = cy < 0 ? 0 : cy >= g->ny ? g->ny - 1 : cy;
+				size_t l = g->head[(size_t)ey * (size_t)g->nx +
+				                   (size_t)ex];
+				while (l) {
+					const struct link *k = &g->links[l - 1];
+					l = k->next;
+					size_t id = k->obstacle;
+					if (stamp[id] == t)
+						continue;
+					stamp[id] = t;
+					const struct obstacle *o = &g->obs[id];
+					if (o->kind == OB_LABEL &&
+					    seg_box(seg[0], seg[1], seg[2],
+					            seg[3], o->x, o->y, o->w,
+					            o->h))
+						return 0;
+				}
+			}
+	}
 	return 1;
 }
 
@@ -291,12 +336,9 @@ er_label_place(struct er_label *labels, size_t n,
 		double strict_r = r + 8 * fmax(maxh, step);
 		if (p->anchored &&
 		    inside(p, L->x - L->ox, L->y - L->oy, L->w, L->h)) {
-			if (++now == 0) {
-				memset(stamp, 0, nstamp * sizeof *stamp);
-				now = 1;
-			}
 			if (is_free(&g, L->x - L->ox - gap, L->y - L->oy - gap,
-			            w, h, NULL, ord[k].i, stamp, now, 1)) {
+			            w, h, NULL, ord[k].i, stamp, nstamp, &now,
+			            1)) {
 				L->lx = L->x - L->ox;
 				L->ly = L->y - L->oy;
 				L->ax = L->x;
@@ -354,14 +396,9 @@ er_label_place(struct er_label *labels, size_t n,
 				seg[1] = L->y;
 				seg[2] = ax;
 				seg[3] = ay;
-				if (++now == 0) {
-					memset(stamp, 0,
-					       nstamp * sizeof *stamp);
-					now = 1;
-				}
 				if (!is_free(&g, bx, by, w, h,
 				             leader ? seg : NULL, ord[k].i,
-				             stamp, now, pass == 0))
+				             stamp, nstamp, &now, pass == 0))
 					continue;
 				L->lx = bx + gap;
 				L->ly = by + gap;

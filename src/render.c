@@ -37,18 +37,28 @@
 
 /* ---- collected data --------------------------------------------------*/
 
-struct lperson {
-	char *name, *kana, *reasons, *mobility, *phone;
-	int age;
-};
-
+/* A household on the map: where, its number and its style. The map
+ * needs all of a district's at once (labels are placed together), so
+ * a district's households are held, this much each; their people are
+ * not: list pages stream them from er_x_households(). */
 struct lhh {
 	long number;
 	double x, y; /* projected */
 	char mobility[16];
-	char *address;
+};
+
+/* One person of a list row, borrowed from er_x_households(). */
+struct lperson {
+	const char *name, *kana, *reasons, *mobility, *phone;
+	int age;
+};
+
+/* One household of the list pages, borrowed for one callback. */
+struct lrow {
+	long number;
+	const char *address;
 	size_t np;
-	struct lperson *p;
+	const struct lperson *p;
 };
 
 /* One district as drawn: figures, projected shape, households. */
@@ -56,7 +66,6 @@ struct dist {
 	struct er_xdistrict d;
 	struct lhh *hh;
 	size_t nhh, caphh;
-	long persons;
 	struct er_mpoly proj; /* the shape in the register's CRS */
 	double pminx, pminy, pmaxx, pmaxy;
 	int oom;
@@ -1537,7 +1546,7 @@ static const struct {
 #define LIST_FONT 8.5
 
 static void
-person_cells(const struct lhh *h, size_t k, char cells[NCOLS][512])
+person_cells(const struct lrow *h, size_t k, char cells[NCOLS][512])
 {
 	const struct lperson *p = &h->p[k];
 	for (size_t i = 0; i < NCOLS; i++)
@@ -1603,42 +1612,117 @@ draw_row(struct doc *d, char cells[NCOLS][512], double x, double y, double tw,
 	}
 }
 
-/* Lays out (and, when drawing, draws) the list pages of a district;
- * returns how many pages it takes. Counting and drawing run this same
- * code, so the numbers in footers and the contents agree. */
+/* Where the list pages of a district have got to. */
+struct lstate {
+	struct doc *d;
+	struct dist *ds;
+	double w, h, tw, top, bottom, hh_head, y;
+	int pages;
+	char head[NCOLS][512];
+	char title[512];
+	struct lperson *p; /* the household's persons, reused */
+	size_t capp;
+};
+
+static enum er_code
+list_household(const struct er_xhousehold *x, void *ud, struct er_error *err)
+{
+	struct lstate *ls = ud;
+	struct doc *d = ls->d;
+	if (x->npersons > ls->capp) {
+		struct lperson *p = er_realloc(ls->p, x->npersons * sizeof *p);
+		if (!p)
+			return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+		ls->p = p;
+		ls->capp = x->npersons;
+	}
+	for (size_t k = 0; k < x->npersons; k++) {
+		const struct er_xperson *q = &x->persons[k];
+		ls->p[k] = (struct lperson){
+		    .name = q->name ? q->name : "",
+		    .kana = q->kana ? q->kana : "",
+		    .reasons = q->reason_labels ? q->reason_labels : "",
+		    .mobility = q->mobility_label ? q->mobility_label : "",
+		    .phone = q->phone ? q->phone : "",
+		    .age = q->age,
+		};
+	}
+	struct lrow row = {.number = x->number,
+	                   .address = x->address ? x->address : "",
+	                   .np = x->npersons,
+	                   .p = ls->p};
+	const struct lrow *hh = &row;
+	char cells[NCOLS][512];
+	double group = 0;
+	for (size_t k = 0; k < hh->np; k++) {
+		person_cells(hh, k, cells);
+		group += row_height(d, cells, ls->tw, 0);
+	}
+	for (size_t k = 0; k < hh->np; k++) {
+		person_cells(hh, k, cells);
+		double rh = row_height(d, cells, ls->tw, 0);
+		/* a household stays on one page when it fits */
+		double need =
+		    k == 0 && group <= ls->bottom - ls->top - ls->hh_head
+		        ? group
+		        : rh;
+		if (ls->y + need > ls->bottom) {
+			if (ls->pages && page_end(d))
+				return d->rc ? d->rc : ER_ERENDER;
+			if (page_begin(d, ls->w, ls->h))
+				return d->rc ? d->rc : ER_ERENDER;
+			d->page_assoc = ls->ds->d.association_name;
+			ls->pages++;
+			ls->y = ls->top;
+			if (d->draw) {
+				cairo_set_source_rgb(d->cr, 0, 0, 0);
+				text(d, MARGIN, MARGIN, ls->tw, ls->title, 13,
+				     1, LEFT);
+				draw_row(d, ls->head, MARGIN, ls->y, ls->tw,
+				         ls->hh_head, 1, 1, 1);
+			}
+			ls->y += ls->hh_head;
+		}
+		if (d->draw)
+			draw_row(d, cells, MARGIN, ls->y, ls->tw, rh, 0, 0,
+			         k == 0);
+		ls->y += rh;
+	}
+	return ER_OK;
+}
+
+/* Lays out (and, when drawing, draws) the list pages of a district,
+ * streaming its households; returns how many pages it takes. Counting
+ * and drawing run this same code, so the numbers in footers and the
+ * contents agree. */
 static int
 list_pages(struct doc *d, struct dist *ds)
 {
-	double w, h;
+	struct lstate ls = {.d = d, .ds = ds};
 	int landscape = d->opt->orientation == ER_ORIENT_LANDSCAPE;
-	paper_size(d, landscape, &w, &h);
-	double tw = w - 2 * MARGIN;
-	char cells[NCOLS][512];
-	char head[NCOLS][512];
+	paper_size(d, landscape, &ls.w, &ls.h);
+	ls.tw = ls.w - 2 * MARGIN;
 	for (size_t i = 0; i < NCOLS; i++)
-		snprintf(head[i], 512, "%s", cols[i].head);
-	double hh_head = row_height(d, head, tw, 1);
-	int pages = 0;
-	char title[512];
-	snprintf(title, sizeof title, "%s（%s）未支援世帯一覧　%s", ds->d.name,
-	         ds->d.code,
+		snprintf(ls.head[i], 512, "%s", cols[i].head);
+	ls.hh_head = row_height(d, ls.head, ls.tw, 1);
+	snprintf(ls.title, sizeof ls.title, "%s（%s）未支援世帯一覧　%s",
+	         ds->d.name, ds->d.code,
 	         ds->d.association_name ? ds->d.association_name
 	                                : "町内会なし");
 	int draw = d->draw;
 	d->draw = 0;
-	double top = MARGIN + text(d, 0, 0, tw, title, 13, 1, LEFT) + 3 * MM;
+	ls.top = MARGIN + text(d, 0, 0, ls.tw, ls.title, 13, 1, LEFT) + 3 * MM;
 	d->draw = draw;
-	double bottom = h - MARGIN - FOOTER_H;
-	double y = bottom + 1; /* forces a first page */
-	size_t i = 0;
-	if (ds->nhh == 0) {
-		if (page_begin(d, w, h))
+	ls.bottom = ls.h - MARGIN - FOOTER_H;
+	ls.y = ls.bottom + 1; /* forces a first page */
+	if (ds->d.shown_households == 0) {
+		if (page_begin(d, ls.w, ls.h))
 			return -1;
 		d->page_assoc = ds->d.association_name;
 		if (d->draw) {
 			cairo_set_source_rgb(d->cr, 0, 0, 0);
-			text(d, MARGIN, MARGIN, tw, title, 13, 1, LEFT);
-			text(d, MARGIN, top, tw,
+			text(d, MARGIN, MARGIN, ls.tw, ls.title, 13, 1, LEFT);
+			text(d, MARGIN, ls.top, ls.tw,
 			     d->opt->mode == ER_MODE_NORMAL
 			         ? "この地区には、載せられる未支援世帯は"
 			           "ありません。"
@@ -1649,53 +1733,24 @@ list_pages(struct doc *d, struct dist *ds)
 			return -1;
 		return 1;
 	}
-	for (; i < ds->nhh; i++) {
-		const struct lhh *hh = &ds->hh[i];
-		double group = 0;
-		for (size_t k = 0; k < hh->np; k++) {
-			person_cells(hh, k, cells);
-			group += row_height(d, cells, tw, 0);
-		}
-		for (size_t k = 0; k < hh->np; k++) {
-			person_cells(hh, k, cells);
-			double rh = row_height(d, cells, tw, 0);
-			/* a household stays on one page when it fits */
-			double need = k == 0 && group <= bottom - top - hh_head
-			                  ? group
-			                  : rh;
-			if (y + need > bottom) {
-				if (pages && page_end(d))
-					return -1;
-				if (page_begin(d, w, h))
-					return -1;
-				d->page_assoc = ds->d.association_name;
-				pages++;
-				y = top;
-				if (d->draw) {
-					cairo_set_source_rgb(d->cr, 0, 0, 0);
-					text(d, MARGIN, MARGIN, tw, title, 13,
-					     1, LEFT);
-					draw_row(d, head, MARGIN, y, tw,
-					         hh_head, 1, 1, 1);
-				}
-				y += hh_head;
-			}
-			if (d->draw)
-				draw_row(d, cells, MARGIN, y, tw, rh, 0, 0,
-				         k == 0);
-			y += rh;
-		}
+	enum er_code rc = er_x_households(d->reg, ds->d.code, d->opt->mode,
+	                                  list_household, &ls, d->err);
+	er_free(ls.p);
+	if (rc) {
+		if (!d->rc)
+			d->rc = rc;
+		return -1;
 	}
 	if (d->draw) {
 		cairo_set_source_rgb(d->cr, 0.55, 0.55, 0.55);
 		cairo_set_line_width(d->cr, 0.8);
-		cairo_move_to(d->cr, MARGIN, y);
-		cairo_line_to(d->cr, MARGIN + tw, y);
+		cairo_move_to(d->cr, MARGIN, ls.y);
+		cairo_line_to(d->cr, MARGIN + ls.tw, ls.y);
 		cairo_stroke(d->cr);
 	}
 	if (page_end(d))
 		return -1;
-	return pages;
+	return ls.pages;
 }
 
 /* ---- districts' data -------------------------------------------------*/
@@ -1703,18 +1758,6 @@ list_pages(struct doc *d, struct dist *ds)
 static void
 dist_free(struct dist *ds)
 {
-	for (size_t i = 0; i < ds->nhh; i++) {
-		struct lhh *h = &ds->hh[i];
-		for (size_t k = 0; k < h->np; k++) {
-			er_free(h->p[k].name);
-			er_free(h->p[k].kana);
-			er_free(h->p[k].reasons);
-			er_free(h->p[k].mobility);
-			er_free(h->p[k].phone);
-		}
-		er_free(h->p);
-		er_free(h->address);
-	}
 	er_free(ds->hh);
 	er_x_district_finish(&ds->d);
 	memset(ds, 0, sizeof *ds);
@@ -1729,6 +1772,7 @@ dup_or_empty(const char *s, int *oom)
 	return r;
 }
 
+/* Keeps a household's place, number and mobility for the map. */
 static enum er_code
 collect_hh(const struct er_xhousehold *h, void *ud, struct er_error *err)
 {
@@ -1741,43 +1785,25 @@ collect_hh(const struct er_xhousehold *h, void *ud, struct er_error *err)
 		ds->hh = x;
 		ds->caphh = c;
 	}
-	struct lhh *o = &ds->hh[ds->nhh];
+	struct lhh *o = &ds->hh[ds->nhh++];
 	memset(o, 0, sizeof *o);
-	o->p = er_calloc(h->npersons ? h->npersons : 1, sizeof *o->p);
-	if (!o->p)
-		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
-	ds->nhh++;
 	o->number = h->number;
 	o->x = h->lon;
 	o->y = h->lat;
-	enum er_code rc = er_crs_tf_forward(ds->tf, &o->x, &o->y, 1, err);
-	if (rc)
-		return rc;
 	snprintf(o->mobility, sizeof o->mobility, "%s",
 	         h->mobility ? h->mobility : "");
-	int oom = 0;
-	o->address = dup_or_empty(h->address, &oom);
-	for (size_t k = 0; k < h->npersons; k++) {
-		const struct er_xperson *p = &h->persons[k];
-		struct lperson *q = &o->p[o->np++];
-		q->name = dup_or_empty(p->name, &oom);
-		q->kana = dup_or_empty(p->kana, &oom);
-		q->reasons = dup_or_empty(p->reason_labels, &oom);
-		q->mobility = dup_or_empty(p->mobility_label, &oom);
-		q->phone = dup_or_empty(p->phone, &oom);
-		q->age = p->age;
-	}
-	ds->persons += (long)h->npersons;
-	return oom ? er_fail(err, ER_ENOMEM, NULL, "out of memory") : ER_OK;
+	return er_crs_tf_forward(ds->tf, &o->x, &o->y, 1, err);
 }
 
-/* Loads a district, projects its shape and collects its households. */
+/* Loads a district and its figures, projects its shape and, when
+ * households, collects its households for the map. */
 static enum er_code
-dist_load(struct doc *d, const char *code, struct dist *ds)
+dist_load(struct doc *d, const char *code, struct dist *ds, int households)
 {
 	memset(ds, 0, sizeof *ds);
 	ds->tf = d->tf;
-	enum er_code rc = er_x_district_load(d->reg, code, &ds->d, d->err);
+	enum er_code rc =
+	    er_x_district_load(d->reg, code, d->opt->mode, &ds->d, d->err);
 	if (rc)
 		return d->rc = rc;
 	if ((rc = project_mpoly(d, &ds->d.shape)))
@@ -1787,6 +1813,8 @@ dist_load(struct doc *d, const char *code, struct dist *ds)
 	ds->pminy = ds->d.shape.miny;
 	ds->pmaxx = ds->d.shape.maxx;
 	ds->pmaxy = ds->d.shape.maxy;
+	if (!households)
+		return ER_OK;
 	rc =
 	    er_x_households(d->reg, code, d->opt->mode, collect_hh, ds, d->err);
 	if (rc)
@@ -1963,7 +1991,7 @@ cover_pages(struct doc *d)
 	/* as tall as the city needs, between a quarter and half the page;
 	 * counted and drawn alike, as the contents follow it */
 	struct cover c = {.d = d};
-	if (er_x_district_rates(d->reg, cover_district, &c, d->err))
+	if (er_x_district_rates(d->reg, 0, cover_district, &c, d->err))
 		goto fail;
 	v.fh = (h - 2 * MARGIN) * 0.5;
 	if (c.any && c.maxx > c.minx)
@@ -1977,8 +2005,8 @@ cover_pages(struct doc *d)
 		cairo_save(cr);
 		cairo_rectangle(cr, v.fx, v.fy, v.fw, v.fh);
 		cairo_clip(cr);
-		if (c.any &&
-		    er_x_district_rates(d->reg, cover_district, &c, d->err)) {
+		if (c.any && er_x_district_rates(d->reg, 1, cover_district, &c,
+		                                 d->err)) {
 			cairo_restore(cr);
 			goto fail;
 		}
@@ -2063,7 +2091,9 @@ render_doc(struct doc *d, int with_cover)
 	int pages = 0;
 	for (size_t i = 0; i < d->ncodes; i++) {
 		struct dist ds;
-		if (dist_load(d, d->codes[i], &ds)) {
+		/* counting needs the figures; the list pages, when there
+		 * are any, stream the households */
+		if (dist_load(d, d->codes[i], &ds, 0)) {
 			dist_free(&ds);
 			return d->rc;
 		}
@@ -2073,15 +2103,15 @@ render_doc(struct doc *d, int with_cover)
 		t->name = dup_or_empty(ds.d.name, &oom);
 		t->assoc = dup_or_empty(ds.d.association_name, &oom);
 		t->unassigned_households = ds.d.unassigned_households;
-		t->shown_households = (long)ds.nhh;
+		t->shown_households = ds.d.shown_households;
 		t->rate = er_rate(ds.d.assigned, ds.d.registrants, 1);
 		if (i == 0 && !d->recipient && ds.d.association_name &&
 		    !(d->recipient = er_strdup(ds.d.association_name)))
 			oom = 1;
 		d->page = 0;
-		t->list_pages = list_pages(d, &ds);
-		d->registrants += ds.persons;
-		d->households += (long)ds.nhh;
+		t->list_pages = d->opt->maps_only ? 0 : list_pages(d, &ds);
+		d->registrants += ds.d.shown;
+		d->households += ds.d.shown_households;
 		if (d->opt->mode == ER_MODE_NORMAL)
 			d->withheld += ds.d.withheld;
 		dist_free(&ds);
@@ -2108,12 +2138,16 @@ render_doc(struct doc *d, int with_cover)
 		return d->rc;
 	for (size_t i = 0; i < d->ncodes; i++) {
 		struct dist ds;
-		if (dist_load(d, d->codes[i], &ds)) {
+		if (dist_load(d, d->codes[i], &ds, 1)) {
 			dist_free(&ds);
 			return d->rc;
 		}
 		map_page(d, &ds);
-		if (!d->rc && list_pages(d, &ds) < 0 && !d->rc)
+		if (!d->rc && (long)ds.nhh != ds.d.shown_households)
+			d->rc = er_fail(d->err, ER_EDB, d->out,
+			                "households changed while being drawn");
+		if (!d->rc && !d->opt->maps_only && list_pages(d, &ds) < 0 &&
+		    !d->rc)
 			d->rc = ER_ERENDER;
 		dist_free(&ds);
 		if (d->rc)
@@ -2290,7 +2324,8 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 		}
 	} else {
 		struct er_xdistrict probe;
-		if ((rc = er_x_district_load(reg, opt->district, &probe, err)))
+		if ((rc = er_x_district_load(reg, opt->district, opt->mode,
+		                             &probe, err)))
 			goto rollback;
 		er_x_district_finish(&probe);
 		codes = er_calloc(1, sizeof *codes);
@@ -2322,7 +2357,7 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
 			goto rollback;
 		}
-		if ((rc = er_x_district_rates(reg, assoc_fn, &ao, err)))
+		if ((rc = er_x_district_rates(reg, 0, assoc_fn, &ao, err)))
 			goto rollback;
 		if (ao.oom) {
 			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");

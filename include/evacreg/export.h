@@ -76,11 +76,14 @@ struct er_atlas_options {
 	const char *style; /* SLD file; NULL: styles/default.sld */
 	const char *title; /* NULL: "避難行動要支援者 未支援世帯地図" */
 	double png_dpi;    /* 0: 150 */
+	/* map pages only, no list pages (the cover and contents stay
+	 * with all) */
+	int maps_only;
 };
 
-/* Renders the atlas: per district a map page and list pages, with a
- * cover page and table of contents when all. Same consent filtering,
- * numbering and audit as er_export_kml(). Errors as er_export_kml(),
+/* Renders the atlas: per district a map page and (unless maps_only)
+ * list pages, with a cover page and table of contents when all. Same consent
+ * filtering, numbering and audit as er_export_kml(). Errors as er_export_kml(),
  * plus ER_ERENDER. */
 ER_API enum er_code er_export_atlas(struct er_register *reg,
 				    const struct er_atlas_options *opt,

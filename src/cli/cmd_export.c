@@ -189,67 +189,79 @@ export_kml(int argc, char **argv)
 static void
 help_pdf(void)
 {
-	puts("Usage: evacreg export pdf DB (--district CODE | --all) --out FILE\n"
-	     "                          [--by-association DIR] [--paper A4|A3]\n"
-	     "                          [--orientation portrait|landscape|auto]\n"
-	     "                          [--mode normal|disaster --reason TEXT]\n"
-	     "                          [--style FILE.sld] [--title TEXT]\n"
-	     "                          [--format pdf|png|svg] [--dpi N]\n"
-	     "\n"
-	     "Writes the printed atlas that association leaders walk their\n"
-	     "district with. Per district: a map page in the register's\n"
-	     "projected CRS (the district highlighted, neighbours faint with\n"
-	     "their names, hazard zones, shelters, base-map layers imported\n"
-	     "with 'evacreg import basemap', and a numbered marker for each\n"
-	     "unassigned household, labels moved and given leader lines so\n"
-	     "none overlap), with a legend from the style, scale bar, north\n"
-	     "arrow, CRS, data date and the district's figures; then list\n"
-	     "pages of the numbered households: number, address, names and\n"
-	     "kana of the unassigned registrants, age, needs, mobility and\n"
-	     "phone. Numbers are the KML export's. Every page's footer says\n"
-	     "取扱注意／個人情報, the recipient association, the mode, the\n"
-	     "export time and page x/y. Fonts (Noto Sans CJK JP) are embedded.\n"
-	     "\n"
-	     "Every file written gets one row in the audit log with its\n"
-	     "SHA-256; files are created mode 0600 and renamed into place only\n"
-	     "when complete. SOURCE_DATE_EPOCH, when set, is the export time.\n"
-	     "\n"
-	     "Options:\n"
-	     "  --district CODE      one district\n"
-	     "  --all                every district with registrants, in code\n"
-	     "                       order, after a cover page with the city\n"
-	     "                       coloured by support rate and a table of\n"
-	     "                       contents\n"
-	     "  --out FILE           the PDF (with --format png/svg: the base\n"
-	     "                       name; pages go to FILE-1.png, FILE-2.png...)\n"
-	     "  --by-association DIR with --all: one file per association,\n"
-	     "                       DIR/<association code>.pdf, holding its\n"
-	     "                       districts, ready to hand over (districts\n"
-	     "                       without one: no-association.pdf); DIR is\n"
-	     "                       created 0700; --out is not needed\n"
-	     "  --paper A4|A3        paper size (default A4)\n"
-	     "  --orientation O      portrait, landscape or auto (default: each\n"
-	     "                       map page the way its district fits best;\n"
-	     "                       lists portrait)\n"
-	     "  --mode MODE          normal (default): only registrants who\n"
-	     "                       consented to sharing, as in the KML\n"
-	     "                       export; the map page says how many were\n"
-	     "                       left out. disaster: every active\n"
-	     "                       unassigned registrant; needs --reason\n"
-	     "  --reason TEXT        why a disaster-mode export is made (logged\n"
-	     "                       and printed in every footer)\n"
-	     "  --style FILE         an SLD 1.0/SE 1.1 style (default:\n"
-	     "                       styles/default.sld): layers district,\n"
-	     "                       neighbour, household (rules on mobility),\n"
-	     "                       shelter (kind), hazard_zone (kind),\n"
-	     "                       coverage (support_rate) and base-map layers\n"
-	     "                       by name; rule titles make the legend\n"
-	     "  --title TEXT         the atlas title (default: 避難行動要支援者\n"
-	     "                       未支援世帯地図)\n"
-	     "  --format F           pdf (default), png or svg (one file per\n"
-	     "                       page, drawn by the same code)\n"
-	     "  --dpi N              PNG resolution (default 150)\n"
-	     "  -h, --help           show this help");
+	puts(
+	    "Usage: evacreg export pdf DB (--district CODE | --all) --out "
+	    "FILE\n"
+	    "                          [--by-association DIR] [--paper A4|A3]\n"
+	    "                          [--orientation "
+	    "portrait|landscape|auto]\n"
+	    "                          [--mode normal|disaster --reason TEXT]\n"
+	    "                          [--style FILE.sld] [--title TEXT]\n"
+	    "                          [--format pdf|png|svg] [--dpi N]\n"
+	    "                          [--maps-only]\n"
+	    "\n"
+	    "Writes the printed atlas that association leaders walk their\n"
+	    "district with. Per district: a map page in the register's\n"
+	    "projected CRS (the district highlighted, neighbours faint with\n"
+	    "their names, hazard zones, shelters, base-map layers imported\n"
+	    "with 'evacreg import basemap', and a numbered marker for each\n"
+	    "unassigned household, labels moved and given leader lines so\n"
+	    "none overlap), with a legend from the style, scale bar, north\n"
+	    "arrow, CRS, data date and the district's figures; then list\n"
+	    "pages of the numbered households: number, address, names and\n"
+	    "kana of the unassigned registrants, age, needs, mobility and\n"
+	    "phone. Numbers are the KML export's. Every page's footer says\n"
+	    "取扱注意／個人情報, the recipient association, the mode, the\n"
+	    "export time and page x/y. Fonts (Noto Sans CJK JP) are embedded.\n"
+	    "\n"
+	    "Every file written gets one row in the audit log with its\n"
+	    "SHA-256; files are created mode 0600 and renamed into place only\n"
+	    "when complete. SOURCE_DATE_EPOCH, when set, is the export time.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --district CODE      one district\n"
+	    "  --all                every district with registrants, in code\n"
+	    "                       order, after a cover page with the city\n"
+	    "                       coloured by support rate and a table of\n"
+	    "                       contents\n"
+	    "  --out FILE           the PDF (with --format png/svg: the base\n"
+	    "                       name; pages go to FILE-1.png, "
+	    "FILE-2.png...)\n"
+	    "  --by-association DIR with --all: one file per association,\n"
+	    "                       DIR/<association code>.pdf, holding its\n"
+	    "                       districts, ready to hand over (districts\n"
+	    "                       without one: no-association.pdf); DIR is\n"
+	    "                       created 0700; --out is not needed\n"
+	    "  --paper A4|A3        paper size (default A4)\n"
+	    "  --orientation O      portrait, landscape or auto (default: "
+	    "each\n"
+	    "                       map page the way its district fits best;\n"
+	    "                       lists portrait)\n"
+	    "  --mode MODE          normal (default): only registrants who\n"
+	    "                       consented to sharing, as in the KML\n"
+	    "                       export; the map page says how many were\n"
+	    "                       left out. disaster: every active\n"
+	    "                       unassigned registrant; needs --reason\n"
+	    "  --reason TEXT        why a disaster-mode export is made "
+	    "(logged\n"
+	    "                       and printed in every footer)\n"
+	    "  --style FILE         an SLD 1.0/SE 1.1 style (default:\n"
+	    "                       styles/default.sld): layers district,\n"
+	    "                       neighbour, household (rules on mobility),\n"
+	    "                       shelter (kind), hazard_zone (kind),\n"
+	    "                       coverage (support_rate) and base-map "
+	    "layers\n"
+	    "                       by name; rule titles make the legend\n"
+	    "  --title TEXT         the atlas title (default: "
+	    "避難行動要支援者\n"
+	    "                       未支援世帯地図)\n"
+	    "  --format F           pdf (default), png or svg (one file per\n"
+	    "                       page, drawn by the same code)\n"
+	    "  --dpi N              PNG resolution (default 150)\n"
+	    "  --maps-only          map pages only, no list pages (with --all\n"
+	    "                       the cover and contents stay): for drill\n"
+	    "                       planners, and to compare with GIS tools\n"
+	    "  -h, --help           show this help");
 }
 
 static int
@@ -268,22 +280,24 @@ export_pdf(int argc, char **argv)
 		O_TITLE,
 		O_FORMAT,
 		O_DPI,
+		O_MAPS_ONLY,
 	};
 	static const struct option opts[] = {
-		{"district", required_argument, NULL, O_DISTRICT},
-		{"all", no_argument, NULL, O_ALL},
-		{"out", required_argument, NULL, O_OUT},
-		{"by-association", required_argument, NULL, O_BYASSOC},
-		{"paper", required_argument, NULL, O_PAPER},
-		{"orientation", required_argument, NULL, O_ORIENT},
-		{"mode", required_argument, NULL, O_MODE},
-		{"reason", required_argument, NULL, O_REASON},
-		{"style", required_argument, NULL, O_STYLE},
-		{"title", required_argument, NULL, O_TITLE},
-		{"format", required_argument, NULL, O_FORMAT},
-		{"dpi", required_argument, NULL, O_DPI},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"district", required_argument, NULL, O_DISTRICT},
+	    {"all", no_argument, NULL, O_ALL},
+	    {"out", required_argument, NULL, O_OUT},
+	    {"by-association", required_argument, NULL, O_BYASSOC},
+	    {"paper", required_argument, NULL, O_PAPER},
+	    {"orientation", required_argument, NULL, O_ORIENT},
+	    {"mode", required_argument, NULL, O_MODE},
+	    {"reason", required_argument, NULL, O_REASON},
+	    {"style", required_argument, NULL, O_STYLE},
+	    {"title", required_argument, NULL, O_TITLE},
+	    {"format", required_argument, NULL, O_FORMAT},
+	    {"dpi", required_argument, NULL, O_DPI},
+	    {"maps-only", no_argument, NULL, O_MAPS_ONLY},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct er_atlas_options o = {.mode = ER_MODE_NORMAL};
 	int ch;
@@ -362,6 +376,9 @@ export_pdf(int argc, char **argv)
 						 "--dpi is 1 to 1200, not "
 						 "\"%s\"",
 						 optarg);
+			break;
+		case O_MAPS_ONLY:
+			o.maps_only = 1;
 			break;
 		case 'h':
 			help_pdf();

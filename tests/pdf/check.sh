@@ -36,7 +36,7 @@ python3 "$here/gen.py" "$src/data/tomakomai/districts.geojson" . || exit 1
 	"$exe" import assignments r.db assignments.csv >/dev/null ||
 	{ echo "Bail out! cannot build the register"; exit 1; }
 
-echo "1..24"
+echo "1..27"
 run export pdf r.db --all --out atlas.pdf
 check "export pdf --all succeeds" test -z "$failed_runs" -a -s atlas.pdf
 
@@ -187,6 +187,31 @@ run export pdf r.db --district 01213002002 --out p.png --format png \
 check "PNG pages" test -s p-1.png -a -s p-2.png -a ! -e p-3.png
 run export pdf r.db --district 01213002002 --out s.svg --format svg
 check "SVG pages" sh -c "grep -q '<svg' s-1.svg && grep -q '<svg' s-2.svg"
+# --maps-only: the cover, then one map page per district, no list
+run export pdf r.db --all --out maps.pdf --maps-only
+mpages=$(pdfinfo maps.pdf | sed -n 's/^Pages: *//p')
+if [ "$mpages" = $((1 + nd)) ]; then ok "--maps-only: $mpages pages"; else
+	notok "--maps-only: $mpages pages, expected $((1 + nd))"; fi
+pdftotext maps.pdf maps.txt
+check "--maps-only: no list page, maps and contents there" \
+	sh -c "! grep -q '未支援世帯一覧' maps.txt &&
+		! grep -q '氏名（フリガナ）' maps.txt &&
+		grep -q '地区の状況' maps.txt && grep -q '目次' maps.txt &&
+		tr -d ' ' <maps.txt | grep -qx '$mpages/$mpages'"
+# the same numbers on the same map pages (page 1 + k here, 2k above)
+bad=""
+k=0
+while read -r code name assoc; do
+	k=$((k + 1))
+	# all but the footer's page x/y
+	pdftotext -f $((2 * k)) -l $((2 * k)) atlas.pdf - |
+		grep -Ev '^ *[0-9]+ */ *[0-9]+ *$' >a.txt
+	pdftotext -f $((1 + k)) -l $((1 + k)) maps.pdf - |
+		grep -Ev '^ *[0-9]+ */ *[0-9]+ *$' >m.txt
+	cmp -s a.txt m.txt || bad="$bad $code"
+done <expect_districts
+if [ -z "$bad" ]; then ok "--maps-only: map pages as in the atlas"; else
+	notok "--maps-only: map pages differ:$bad"; fi
 if [ -z "$failed_runs" ]; then ok "every export exited 0"; else
 	notok "exports failed:$failed_runs"; sed 's/^/# /' runs.log; fi
 [ "$fails" = 0 ]
