@@ -63,7 +63,7 @@ add_row(struct er_coverage *cov, size_t *cap)
  * (or outside), their district's association (or none, or outside) and
  * the city; a household counts once in each district and association it
  * has members in, and once in the city. Whether someone has a supporter
- * is a binary search in the sorted list of supported registrants. */
+ * is registrant.assigned, kept by triggers on assignment. */
 
 struct counts {
 	long n, ok, asg, hh, uhh;
@@ -131,7 +131,7 @@ strlist_find(const struct strlist *l, const char *s)
 }
 
 struct tally {
-	struct strlist dcode, acode, assigned;
+	struct strlist dcode, acode;
 	char **dname, **dassoc;	 /* per district */
 	long *dslot_assoc;	 /* district -> association slot */
 	struct counts *d;	 /* districts, then outside */
@@ -161,7 +161,6 @@ tally_free(struct tally *t)
 	er_free(t->dslot_assoc);
 	strlist_free(&t->dcode);
 	strlist_free(&t->acode);
-	strlist_free(&t->assigned);
 	er_free(t->d);
 	er_free(t->a);
 	er_free(t->g);
@@ -196,12 +195,6 @@ static int
 add_association(struct er_store *st, enum er_stmt q, struct tally *t)
 {
 	return strlist_add(&t->acode, er_store_text(st, q, 0));
-}
-
-static int
-add_assigned(struct er_store *st, enum er_stmt q, struct tally *t)
-{
-	return strlist_add(&t->assigned, er_store_text(st, q, 0));
 }
 
 static int
@@ -296,7 +289,6 @@ read_active(struct er_store *st, struct tally *t, int optout,
 		const char *hh = er_store_text(st, q, 0);
 		const char *dc = er_store_text(st, q, 1);
 		const char *consent = er_store_text(st, q, 2);
-		const char *id = er_store_text(st, q, 3);
 		size_t hl = strlen(hh);
 		if (t->ng && strcmp(hh, t->hh) != 0)
 			flush_household(t);
@@ -320,7 +312,7 @@ read_active(struct er_store *st, struct tally *t, int optout,
 		}
 		int ok = strcmp(consent, "yes") == 0 ||
 			 (optout && strcmp(consent, "unanswered") == 0);
-		int asg = strlist_find(&t->assigned, id) >= 0;
+		int asg = er_store_int(st, q, 3) > 0;
 		struct member *m = &t->g[t->ng++];
 		m->unassigned = !asg;
 		if (!dc) {
@@ -351,8 +343,7 @@ tally_run(struct er_register *reg, struct tally *t, struct er_error *err)
 	enum er_code rc;
 	if ((rc = each_row(st, ER_STMT_COV_ASSOCIATIONS, t, add_association,
 			   err)) ||
-	    (rc = each_row(st, ER_STMT_COV_DISTRICTS, t, add_district, err)) ||
-	    (rc = each_row(st, ER_STMT_COV_ASSIGNED, t, add_assigned, err)))
+	    (rc = each_row(st, ER_STMT_COV_DISTRICTS, t, add_district, err)))
 		return rc;
 	t->na = t->acode.n;
 	t->d = er_calloc(t->nd + 1, sizeof *t->d);

@@ -41,14 +41,17 @@ CREATE TABLE registrant_v3 (
 	loc_lat REAL,
 	district_code TEXT,
 	updated_at TEXT NOT NULL,
+	-- derived: how many supporters are assigned (triggers below)
+	assigned INTEGER NOT NULL DEFAULT 0 CHECK (assigned >= 0),
 	geom POINT
 );
 INSERT INTO registrant_v3 (id, household_id, name, kana, birth_date, sex,
 	address, phone, reasons, mobility, consent, status, removed_at,
-	loc_lon, loc_lat, district_code, updated_at, geom)
+	loc_lon, loc_lat, district_code, updated_at, assigned, geom)
 SELECT id, household_id, name, kana, birth_date, sex, address, phone,
 	reasons, mobility, consent, status, removed_at, loc_lon, loc_lat,
-	district_code, updated_at, geom
+	district_code, updated_at, (SELECT count(*) FROM assignment a
+	WHERE a.registrant_id = registrant.id), geom
 FROM registrant ORDER BY rowid;
 DROP TABLE registrant;
 ALTER TABLE registrant_v3 RENAME TO registrant;
@@ -73,11 +76,41 @@ BEGIN
 END;
 
 CREATE INDEX registrant_household ON registrant (household_id);
-CREATE INDEX registrant_district ON registrant (district_code);
+-- registrant.assigned follows the assignment table, so that coverage
+-- and exports can tell who has a supporter without a lookup per person.
+-- Each trigger recounts the registrants concerned, which stays right
+-- whatever changed (an ON UPDATE CASCADE of an id included).
+CREATE TRIGGER assignment_count_insert AFTER INSERT ON assignment
+BEGIN
+	UPDATE registrant SET assigned = (SELECT count(*) FROM assignment a
+		WHERE a.registrant_id = registrant.id)
+	WHERE id = NEW.registrant_id;
+END;
+CREATE TRIGGER assignment_count_delete AFTER DELETE ON assignment
+BEGIN
+	UPDATE registrant SET assigned = (SELECT count(*) FROM assignment a
+		WHERE a.registrant_id = registrant.id)
+	WHERE id = OLD.registrant_id;
+END;
+CREATE TRIGGER assignment_count_update AFTER UPDATE OF registrant_id
+ON assignment
+BEGIN
+	UPDATE registrant SET assigned = (SELECT count(*) FROM assignment a
+		WHERE a.registrant_id = registrant.id)
+	WHERE id IN (OLD.registrant_id, NEW.registrant_id);
+END;
+
+-- Exports read a district's active registrants from this index alone
+-- (figures, numbering, which households to write); only the rows they
+-- write are read from the table, for their names and needs.
+CREATE INDEX registrant_district ON registrant
+	(district_code, household_id, id, consent, assigned, loc_lat, loc_lon,
+	status, removed_at)
+	WHERE status = 'active' AND removed_at IS NULL;
 -- Coverage reads only this index (the active registrants, grouped by
 -- household), never the registrant rows themselves; status and
 -- removed_at are in it only so that SQLite 3.40 sees it covers the
 -- query.
 CREATE INDEX registrant_active ON registrant
-	(household_id, district_code, consent, id, status, removed_at)
+	(household_id, district_code, consent, assigned, id, status, removed_at)
 	WHERE status = 'active' AND removed_at IS NULL;

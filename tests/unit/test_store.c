@@ -106,50 +106,6 @@ test_refuses_other_versions(void **state)
 	tu_rmdir(dir);
 }
 
-static void
-test_migrates_version_1(void **state)
-{
-	(void)state;
-	char *dir = tu_tmpdir();
-	char *db = tu_path(dir, "r.db");
-	struct er_error err = {0};
-	assert_int_equal(er_register_init(db, NULL, &err), ER_OK);
-	/* make it look like a version 1 file */
-	sqlite3 *h;
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	sqlite3_enable_load_extension(h, 1);
-	assert_int_equal(sqlite3_load_extension(h, "mod_spatialite", NULL,
-						NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h,
-				      "DROP TABLE household_number;"
-				      "SELECT DisableSpatialIndex('basemap', "
-				      "'geom');"
-				      "DROP TABLE idx_basemap_geom;"
-				      "SELECT DiscardGeometryColumn('basemap', "
-				      "'geom');"
-				      "DROP TABLE basemap;"
-				      "PRAGMA user_version = 1;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(h);
-	/* read-only opens leave it alone; read-write opens upgrade it */
-	struct er_register *reg = er_register_open(db, ER_OPEN_READONLY, &err);
-	assert_non_null(reg);
-	er_register_close(reg);
-	reg = er_register_open(db, 0, &err);
-	if (!reg)
-		fail_msg("%s: %s", err.where, err.message);
-	assert_int_equal(er_store_prepare_all(reg->st, &err), ER_OK);
-	long app, ver;
-	assert_int_equal(er_store_versions(reg->st, &app, &ver, &err), ER_OK);
-	assert_int_equal(ver, ER_SCHEMA_VERSION);
-	er_register_close(reg);
-	free(db);
-	tu_rmdir(dir);
-}
-
-
 extern const char er_schema_sql[];
 extern const char er_migrate_2_sql[];
 
@@ -165,15 +121,12 @@ count_of(sqlite3 *h, const char *sql)
 	return n;
 }
 
-/* A version 2 file, made by the version 1 schema and migration 2 as they
- * shipped, with a registrant, a supporter and an assignment: version 3
- * rebuilds the registrant table and must keep all three. */
+/* A register file of an older version, made by the version 1 schema and
+ * the migrations up to `version` as they shipped, with a registrant, a
+ * supporter and an assignment. */
 static void
-test_migrates_version_2(void **state)
+make_old_register(const char *db, int version)
 {
-	(void)state;
-	char *dir = tu_tmpdir();
-	char *db = tu_path(dir, "r.db");
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
 	sqlite3_enable_load_extension(h, 1);
@@ -182,15 +135,15 @@ test_migrates_version_2(void **state)
 			 SQLITE_OK);
 	char pragma[96];
 	/* evacreg's application_id, "EVRG" */
-	snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d;",
-		 0x45565247);
+	snprintf(pragma, sizeof pragma,
+		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+		 0x45565247, version);
 	const char *steps[] = {
 		"PRAGMA foreign_keys = ON",
 		"SELECT InitSpatialMetaData(1, 'WGS84_ONLY')",
 		er_schema_sql,
-		er_migrate_2_sql,
+		version >= 2 ? er_migrate_2_sql : "SELECT 1",
 		pragma,
-		"PRAGMA user_version = 2",
 		"INSERT INTO registrant (id, household_id, name, consent, "
 		"loc_lon, loc_lat, district_code, updated_at, geom) VALUES "
 		"('R1', 'H1', 'テスト', 'yes', 141.6, 42.6, 'D1', 'x', "
@@ -207,14 +160,30 @@ test_migrates_version_2(void **state)
 				     "WHERE name = 'idx_registrant_geom'"),
 			 1);
 	sqlite3_close(h);
+}
 
+/* Version 1 and 2 files upgrade to the current version: version 3
+ * rebuilds the registrant table and must keep registrants, assignments
+ * and the rules. */
+static void
+check_migrates(int from)
+{
+	char *dir = tu_tmpdir();
+	char *db = tu_path(dir, "r.db");
+	make_old_register(db, from);
+	sqlite3 *h;
+	/* read-only opens leave it alone */
 	struct er_error err = {0};
+	struct er_register *ro = er_register_open(db, ER_OPEN_READONLY, &err);
+	assert_non_null(ro);
+	er_register_close(ro);
 	struct er_register *reg = er_register_open(db, 0, &err);
 	if (!reg)
 		fail_msg("%s: %s", err.where, err.message);
 	long app, ver;
 	assert_int_equal(er_store_versions(reg->st, &app, &ver, &err), ER_OK);
-	assert_int_equal(ver, 3);
+	assert_int_equal(ver, ER_SCHEMA_VERSION);
+	assert_int_equal(er_store_prepare_all(reg->st, &err), ER_OK);
 	er_register_close(reg);
 
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
@@ -223,6 +192,14 @@ test_migrates_version_2(void **state)
 						NULL),
 			 SQLITE_OK);
 	assert_int_equal(count_of(h, "SELECT count(*) FROM assignment"), 1);
+	assert_int_equal(count_of(h, "SELECT count(*) FROM household_number"),
+			 0);
+	/* who has a supporter is counted, and kept counted */
+	assert_int_equal(count_of(h, "SELECT assigned FROM registrant"), 1);
+	assert_int_equal(sqlite3_exec(h, "DELETE FROM assignment", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+	assert_int_equal(count_of(h, "SELECT assigned FROM registrant"), 0);
 	assert_int_equal(count_of(h, "SELECT count(*) FROM registrant WHERE "
 				     "id = 'R1' AND name = 'テスト' AND "
 				     "district_code = 'D1' AND "
@@ -253,6 +230,20 @@ test_migrates_version_2(void **state)
 	sqlite3_close(h);
 	free(db);
 	tu_rmdir(dir);
+}
+
+static void
+test_migrates_version_1(void **state)
+{
+	(void)state;
+	check_migrates(1);
+}
+
+static void
+test_migrates_version_2(void **state)
+{
+	(void)state;
+	check_migrates(2);
 }
 
 static void
