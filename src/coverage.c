@@ -59,7 +59,7 @@ add_row(struct er_coverage *cov, size_t *cap)
 /* ---- the tally -----------------------------------------------------------
  *
  * One pass over the active registrants in household order (the covering
- * index registrant_active), in C: a registrant counts in their district
+ * index registrant_household), in C: a registrant counts in their district
  * (or outside), their district's association (or none, or outside) and
  * the city; a household counts once in each district and association it
  * has members in, and once in the city. Whether someone has a supporter

@@ -255,3 +255,38 @@ er_mpoly_locate(const struct er_mpoly *mp, double x, double y, double eps)
 				return -1;
 	return er_mpoly_contains(mp, x, y);
 }
+
+/* SpatiaLite's BLOB-Geometry: 0x00, byte order (1 little-endian), SRID
+ * (4), MBR (4 doubles), 0x7C, class (4; 1 = POINT), X, Y, 0xFE. */
+static double
+blob_double(const unsigned char *p, int little)
+{
+	const int host_little =
+		__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = little == host_little ? p[i] : p[7 - i];
+	double d;
+	memcpy(&d, b, sizeof d);
+	return d;
+}
+
+int
+er_splite_point(const unsigned char *blob, size_t len, double *x, double *y)
+{
+	if (len != 60 || blob[0] != 0x00 || blob[38] != 0x7C ||
+	    blob[59] != 0xFE || (blob[1] != 0 && blob[1] != 1))
+		return -1;
+	int little = blob[1] == 1;
+	uint32_t cls = little ? (uint32_t)blob[39] | (uint32_t)blob[40] << 8 |
+					(uint32_t)blob[41] << 16 |
+					(uint32_t)blob[42] << 24
+			      : (uint32_t)blob[42] | (uint32_t)blob[41] << 8 |
+					(uint32_t)blob[40] << 16 |
+					(uint32_t)blob[39] << 24;
+	if (cls != 1)
+		return -1;
+	*x = blob_double(blob + 43, little);
+	*y = blob_double(blob + 51, little);
+	return 0;
+}

@@ -36,4 +36,9 @@ int er_mpoly_locate(const struct er_mpoly *mp, double x, double y, double eps);
 /* 1 when (x, y) is inside or on the boundary of mp, else 0. */
 int er_mpoly_contains(const struct er_mpoly *mp, double x, double y);
 
+/* The coordinates of a SpatiaLite POINT blob (XY, either byte order):
+ * 0, or -1 when the blob is anything else. */
+int er_splite_point(const unsigned char *blob, size_t len, double *x,
+		    double *y);
+
 #endif

@@ -343,10 +343,17 @@ er_register_locate(struct er_register *reg, int all, struct er_error *err)
 		struct change c = {.rowid = er_store_int(st, q, 0)};
 		const char *cur = er_store_text(st, q, 3);
 		int had = !er_store_isnull(st, q, 1);
-		if (!er_store_isnull(st, q, 4)) {
+		int len = 0;
+		const unsigned char *blob = er_store_blob(st, q, 4, &len);
+		if (blob) {
+			if (er_splite_point(blob, (size_t)len, &c.lon, &c.lat)) {
+				er_store_done(st, q);
+				rc = er_fail(err, ER_EDB, NULL,
+					     "registrant %lld: geom is not a "
+					     "point", (long long)c.rowid);
+				goto out;
+			}
 			c.has = 1;
-			c.lon = er_store_double(st, q, 4);
-			c.lat = er_store_double(st, q, 5);
 			/* the import placed it there, with the districts as
 			 * they are: nothing to do */
 			if (!all && had && er_store_double(st, q, 1) == c.lon &&

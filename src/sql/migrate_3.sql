@@ -75,7 +75,6 @@ BEGIN
 	SELECT RAISE(ROLLBACK, 'registrant.geom violates Geometry constraint [geom-type or SRID not allowed]');
 END;
 
-CREATE INDEX registrant_household ON registrant (household_id);
 -- registrant.assigned follows the assignment table, so that coverage
 -- and exports can tell who has a supporter without a lookup per person.
 -- Each trigger recounts the registrants concerned, which stays right
@@ -107,10 +106,8 @@ CREATE INDEX registrant_district ON registrant
 	(district_code, household_id, id, consent, assigned, loc_lat, loc_lon,
 	status, removed_at)
 	WHERE status = 'active' AND removed_at IS NULL;
--- Coverage reads only this index (the active registrants, grouped by
--- household), never the registrant rows themselves; status and
--- removed_at are in it only so that SQLite 3.40 sees it covers the
--- query.
-CREATE INDEX registrant_active ON registrant
-	(household_id, district_code, consent, assigned, id, status, removed_at)
-	WHERE status = 'active' AND removed_at IS NULL;
+-- Every member of a household (locations borrowed within it), and
+-- coverage, which reads only this index (grouped by household), never
+-- the registrant rows themselves.
+CREATE INDEX registrant_household ON registrant
+	(household_id, district_code, consent, assigned, id, status, removed_at);
