@@ -1409,10 +1409,28 @@ finish_writer(struct ictx *c, enum er_code rc)
 	return er_fail(c->err, wrc, where, "%s", e.message);
 }
 
+/* The first load of an empty register: its indexes are dropped and made
+ * again after the rows are in (one sort each, instead of a B-tree
+ * insert per row into each); *idx stays NULL otherwise. The rollback of
+ * a failed import brings them back. */
+static enum er_code
+first_load(struct ictx *c, struct er_index_set **idx)
+{
+	*idx = NULL;
+	int64_t any = 1;
+	enum er_code rc = er_store_scalar(c->reg->st, ER_STMT_REG_ANY, &any,
+					  c->err, "");
+	if (rc || any)
+		return rc;
+	return er_store_drop_indexes(c->reg->st, "registrant", idx, c->err);
+}
+
 static enum er_code
 run_import(struct ictx *c)
 {
 	const struct er_import_options *o = c->opt;
+	struct er_store *st = c->reg->st;
+	struct er_index_set *idx = NULL;
 	enum er_code rc;
 	switch (o->kind) {
 	case ER_IMPORT_ASSOCIATIONS:
@@ -1420,18 +1438,26 @@ run_import(struct ictx *c)
 		return import_csv(c, row_association);
 	case ER_IMPORT_REGISTRANTS:
 		c->cols = reg_cols;
-		if ((rc = er_locator_open(c->reg, &c->loc, c->err)))
+		if ((rc = first_load(c, &idx)) ||
+		    (rc = er_locator_open(c->reg, &c->loc, c->err))) {
+			er_store_indexes_free(idx);
 			return rc;
+		}
 		if ((rc = er_regwriter_start(c->reg, c->loc, c->now, &c->w,
 					     c->err))) {
 			er_locator_close(c->loc);
+			er_store_indexes_free(idx);
 			return rc;
 		}
 		rc = import_csv(c, row_registrant);
 		rc = finish_writer(c, rc);
 		er_locator_close(c->loc);
 		c->loc = NULL;
-		if (rc)
+		if (rc) {
+			er_store_indexes_free(idx);
+			return rc;
+		}
+		if ((rc = er_store_create_indexes(st, idx, c->err)))
 			return rc;
 		if ((o->flags & ER_IMPORT_REPLACE) && c->res->errors == 0 &&
 		    (rc = remove_missing(c, ER_STMT_REG_PRESENT,

@@ -305,6 +305,88 @@ er_store_end_bulk(struct er_store *st)
 		exec(st, "PRAGMA journal_mode = WAL", NULL);
 }
 
+struct er_index_set {
+	size_t n;
+	char **sql;
+};
+
+void
+er_store_indexes_free(struct er_index_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		sqlite3_free(set->sql[i]);
+	er_free(set->sql);
+	er_free(set);
+}
+
+enum er_code
+er_store_drop_indexes(struct er_store *st, const char *table,
+		      struct er_index_set **out, struct er_error *err)
+{
+	*out = NULL;
+	struct er_index_set *set = er_calloc(1, sizeof *set);
+	if (!set)
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	sqlite3_stmt *s = NULL;
+	/* named indexes only: the primary key's stays */
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT name, sql FROM sqlite_schema WHERE "
+			       "type = 'index' AND tbl_name = ?1 AND "
+			       "sql IS NOT NULL ORDER BY name",
+			       -1, &s, NULL) != SQLITE_OK) {
+		er_store_indexes_free(set);
+		return db_fail(st, err, "listing indexes");
+	}
+	sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+	enum er_code rc = ER_OK;
+	char **names = NULL;
+	int r;
+	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		char **v = er_realloc(set->sql, (set->n + 1) * sizeof *v);
+		char **nv = er_realloc(names, (set->n + 1) * sizeof *nv);
+		if (v)
+			set->sql = v;
+		if (nv)
+			names = nv;
+		if (!v || !nv) {
+			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		set->sql[set->n] = sqlite3_mprintf(
+			"%s", (const char *)sqlite3_column_text(s, 1));
+		names[set->n] = sqlite3_mprintf(
+			"DROP INDEX \"%w\"", (const char *)sqlite3_column_text(s, 0));
+		set->n++;
+		if (!set->sql[set->n - 1] || !names[set->n - 1])
+			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	}
+	sqlite3_finalize(s);
+	for (size_t i = 0; i < set->n && !rc; i++)
+		rc = exec(st, names[i], err);
+	for (size_t i = 0; i < set->n; i++)
+		sqlite3_free(names[i]);
+	er_free(names);
+	if (rc) {
+		er_store_indexes_free(set);
+		return rc;
+	}
+	*out = set;
+	return ER_OK;
+}
+
+enum er_code
+er_store_create_indexes(struct er_store *st, struct er_index_set *set,
+			struct er_error *err)
+{
+	enum er_code rc = ER_OK;
+	for (size_t i = 0; set && i < set->n && !rc; i++)
+		rc = exec(st, set->sql[i], err);
+	er_store_indexes_free(set);
+	return rc;
+}
+
 enum er_code
 er_store_begin_read(struct er_store *st, struct er_error *err)
 {

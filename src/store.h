@@ -44,6 +44,19 @@ enum er_code er_store_begin(struct er_store *st, struct er_error *err);
  * rollback, when no other connection has it open. */
 enum er_code er_store_begin_bulk(struct er_store *st, struct er_error *err);
 void er_store_end_bulk(struct er_store *st);
+
+/* Inside a transaction: drops a table's named indexes, keeping their
+ * CREATE statements, and makes them again (one sort each, rather than
+ * one B-tree insert per row into each). */
+struct er_index_set;
+enum er_code er_store_drop_indexes(struct er_store *st, const char *table,
+				   struct er_index_set **out,
+				   struct er_error *err);
+/* Creates them again and frees set (NULL: nothing). */
+enum er_code er_store_create_indexes(struct er_store *st,
+				     struct er_index_set *set,
+				     struct er_error *err);
+void er_store_indexes_free(struct er_index_set *set);
 /* A read transaction (BEGIN DEFERRED): one snapshot for several queries;
  * end it with er_store_rollback(). */
 enum er_code er_store_begin_read(struct er_store *st, struct er_error *err);

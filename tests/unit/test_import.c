@@ -315,6 +315,13 @@ test_household_locations(void **state)
 				  "id = '0020' AND loc_lat IS NULL AND "
 				  "district_code IS NULL"),
 			 1);
+	/* the first load into an empty register drops the indexes and
+	 * makes them again */
+	assert_int_equal(count(f, "SELECT count(*) FROM sqlite_master WHERE "
+				  "type = 'index' AND tbl_name = 'registrant' "
+				  "AND name IN ('registrant_district', "
+				  "'registrant_household')"),
+			 2);
 	/* a later file gives H5 a member with a point */
 	snprintf(text, sizeof text, "%s0019,H5,丁 一九,,,,,,,,42.69,141.69,,\n",
 		 reg_header);
@@ -360,6 +367,12 @@ test_writer_failure(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE "
 				  "action = 'import registrants'"),
 			 0);
+	/* the rollback brought back the indexes the first load dropped */
+	assert_int_equal(count(f, "SELECT count(*) FROM sqlite_master WHERE "
+				  "type = 'index' AND tbl_name = 'registrant' "
+				  "AND name IN ('registrant_district', "
+				  "'registrant_household')"),
+			 2);
 }
 
 static void
