@@ -139,7 +139,10 @@ def main():
     if rc != QgsLayoutExporter.Success:
         sys.exit("pdf_qgis: export failed (%s): %s" % (rc, msg))
     print("%d pages" % atlas.count())
-    app.exitQgis()
+    # QGIS 3.22's Python teardown segfaults (exit 139) once an atlas has
+    # been exported, after the PDF is complete: leave without it
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
