@@ -44,7 +44,7 @@ def main():
     # every district's unassigned households (as households.sql) in one
     # layer, with their district; each atlas page shows its own
     loc = ("(SELECT h.loc_%s FROM registrant h WHERE h.household_id = "
-           "r.household_id AND h.district_code = r.district_code AND "
+           "r.household_id AND +h.district_code = r.district_code AND "
            "h.status = 'active' AND h.removed_at IS NULL ORDER BY h.id "
            "LIMIT 1)")
     hh_sql = ("SELECT min(r.rowid) AS fid, r.district_code AS district_code, "
