@@ -598,9 +598,9 @@ enum er_code
 er_synth(struct er_register *reg, const struct er_synth_options *opt,
 	 struct er_error *err)
 {
-	if (opt->registrants < 1 || opt->registrants > 1000000)
+	if (opt->registrants < 1 || opt->registrants > 10000000)
 		return er_fail(err, ER_EUSAGE, NULL,
-			       "registrants must be 1 to 1,000,000, not %ld",
+			       "registrants must be 1 to 10,000,000, not %ld",
 			       opt->registrants);
 	if (opt->consent_yes < 0 || opt->consent_no < 0 ||
 	    opt->consent_yes + opt->consent_no > 1 ||

@@ -211,7 +211,7 @@ ER_API enum er_code er_register_audit_list(struct er_register *reg,
 
 struct er_synth_options {
 	unsigned long seed;
-	long registrants; /* 1 .. 1,000,000 */
+	long registrants; /* 1 .. 10,000,000 */
 	long supporters;  /* 0: about registrants / 2 */
 	double assigned_share;   /* share of registrants with a supporter */
 	double consent_yes, consent_no; /* shares; rest unanswered */

@@ -18,7 +18,7 @@ help(void)
 	     "\n"
 	     "Options:\n"
 	     "  --out DIR            folder for the CSV files (created)\n"
-	     "  --registrants N      1 to 1000000 (default 5000)\n"
+	     "  --registrants N      1 to 10000000 (default 5000)\n"
 	     "  --supporters N       default: registrants / 2\n"
 	     "  --seed S             random seed (default 1)\n"
 	     "  --assigned-share X   mean share of registrants with a "

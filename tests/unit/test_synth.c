@@ -172,7 +172,7 @@ test_synth_register(void **state)
 	/* limits */
 	so.registrants = 0;
 	assert_int_equal(er_synth(reg, &so, &err), ER_EUSAGE);
-	so.registrants = 1000001;
+	so.registrants = 10000001;
 	assert_int_equal(er_synth(reg, &so, &err), ER_EUSAGE);
 	er_register_close(reg);
 	free(db);
