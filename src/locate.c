@@ -104,11 +104,24 @@ load_shapes(struct er_locator *l, struct er_error *err)
 	return rc;
 }
 
+/* The cell, of n a side, that v falls in along one axis. */
+static int
+cell_in(double v, double lo, double w, int n)
+{
+	double c = floor((v - lo) / w);
+	return c < 0 ? 0 : c >= n ? n - 1 : (int)c;
+}
+
 static int
 cell_of(double v, double lo, double w)
 {
-	double c = floor((v - lo) / w);
-	return c < 0 ? 0 : c >= GRID ? GRID - 1 : (int)c;
+	return cell_in(v, lo, w, GRID);
+}
+
+static int
+fine_of(double v, double lo, double w)
+{
+	return cell_in(v, lo, w, FINE);
 }
 
 /* Counting pass, then filling pass: each district goes into every cell
@@ -166,13 +179,6 @@ build_grid(struct er_locator *l, struct er_error *err)
 		er_free(fill);
 	}
 	return ER_OK;
-}
-
-static int
-fine_of(double v, double lo, double w)
-{
-	double c = floor((v - lo) / w);
-	return c < 0 ? 0 : c >= FINE ? FINE - 1 : (int)c;
 }
 
 /* Marks EDGY every fine cell that the box of a ring segment, grown by
