@@ -1,6 +1,7 @@
 /* Greedy label placement: candidates on rings of growing radius around
- * each marker, the first free one wins, using a grid of placed boxes so
- * hundreds of households a few metres apart stay fast. */
+ * each marker, out to a bounded leader length, the first free one wins,
+ * using grids of markers and placed boxes so thousands of households a
+ * few metres apart stay fast. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,128 @@ er_label_boxes_overlap(double ax, double ay, double aw, double ah, double bx,
 {
 	return ax + aw > bx + eps && bx + bw > ax + eps && ay + ah > by + eps &&
 	       by + bh > ay + eps;
+}
+
+/* Markers sorted into square cells of side >= d, so that every marker
+ * within d of another (in x and in y) is in the same or a neighbouring
+ * cell: pairs are found by looking at 3 x 3 cells, not at all n. */
+struct bins {
+	double x0, y0, cell;
+	int nx, ny;
+	size_t *start; /* per cell, then one more: where its markers begin */
+	size_t *idx;   /* marker indices, cell by cell */
+};
+
+/* Cell of coordinate v on an axis of n cells; NaN goes to 0. */
+static int
+bin_of(double v, double v0, double cell, int n)
+{
+	double f = floor((v - v0) / cell);
+	if (!(f >= 0))
+		return 0;
+	if (f >= n - 1)
+		return n - 1;
+	return (int)f;
+}
+
+static int
+bins_init(struct bins *b, const struct er_label *L, size_t n, double d)
+{
+	memset(b, 0, sizeof *b);
+	double minx = INFINITY, miny = INFINITY, maxx = -INFINITY,
+	       maxy = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		minx = fmin(minx, L[i].x);
+		miny = fmin(miny, L[i].y);
+		maxx = fmax(maxx, L[i].x);
+		maxy = fmax(maxy, L[i].y);
+	}
+	if (!(minx <= maxx && miny <= maxy)) {
+		minx = miny = 0;
+		maxx = maxy = 1;
+	}
+	/* no more cells than about 2n: a wider cell only means more
+	 * pairs looked at, never a pair missed */
+	double cell = d > 0 ? d : 1;
+	double limit = 2.0 * (double)n + 16;
+	for (;;) {
+		double cx = floor((maxx - minx) / cell) + 1;
+		double cy = floor((maxy - miny) / cell) + 1;
+		if (cx * cy <= limit)
+			break;
+		cell *= 2;
+	}
+	b->x0 = minx;
+	b->y0 = miny;
+	b->cell = cell;
+	b->nx = (int)floor((maxx - minx) / cell) + 1;
+	b->ny = (int)floor((maxy - miny) / cell) + 1;
+	size_t ncell = (size_t)b->nx * (size_t)b->ny;
+	b->start = er_calloc(ncell + 1, sizeof *b->start);
+	b->idx = er_malloc((n ? n : 1) * sizeof *b->idx);
+	if (!b->start || !b->idx) {
+		ER_FREE(b->start);
+		ER_FREE(b->idx);
+		return -1;
+	}
+	/* counting sort by cell, stable: indices ascend within a cell */
+	for (size_t i = 0; i < n; i++)
+		b->start[(size_t)bin_of(L[i].y, miny, cell, b->ny) * b->nx +
+		         (size_t)bin_of(L[i].x, minx, cell, b->nx) + 1]++;
+	for (size_t c = 0; c < ncell; c++)
+		b->start[c + 1] += b->start[c];
+	for (size_t i = 0; i < n; i++) {
+		size_t c = (size_t)bin_of(L[i].y, miny, cell, b->ny) * b->nx +
+		           (size_t)bin_of(L[i].x, minx, cell, b->nx);
+		/* start[c] is advanced as the cell fills, then restored */
+		b->idx[b->start[c]++] = i;
+	}
+	for (size_t c = ncell; c > 0; c--)
+		b->start[c] = b->start[c - 1];
+	b->start[0] = 0;
+	return 0;
+}
+
+static void
+bins_finish(struct bins *b)
+{
+	ER_FREE(b->start);
+	ER_FREE(b->idx);
+}
+
+int
+er_label_markers_within(const struct er_label *labels, size_t n, double d,
+                        struct er_error *err)
+{
+	if (n < 2)
+		return 0;
+	struct bins b;
+	if (bins_init(&b, labels, n, d)) {
+		er_fail(err, ER_ENOMEM, NULL, "out of memory");
+		return -1;
+	}
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		const struct er_label *a = &labels[i];
+		int qx = bin_of(a->x, b.x0, b.cell, b.nx);
+		int qy = bin_of(a->y, b.y0, b.cell, b.ny);
+		for (int cy = qy - 1; cy <= qy + 1 && !found; cy++)
+			for (int cx = qx - 1; cx <= qx + 1 && !found; cx++) {
+				if (cx < 0 || cy < 0 || cx >= b.nx ||
+				    cy >= b.ny)
+					continue;
+				size_t c = (size_t)cy * b.nx + (size_t)cx;
+				for (size_t k = b.start[c];
+				     k < b.start[c + 1] && !found; k++) {
+					size_t j = b.idx[k];
+					found = j > i &&
+					        hypot(a->x - labels[j].x,
+					              a->y - labels[j].y) < d;
+				}
+			}
+	}
+	bins_finish(&b);
+	return found;
 }
 
 /* A uniform grid over the frame: each cell lists the obstacles (placed
@@ -134,18 +257,22 @@ next_stamp(unsigned *stamp, size_t nstamp, unsigned *now)
 }
 
 /* Whether box (x,y,w,h), and the leader segment when given, is free of
- * every obstacle except the marker skip (the label's own). The box is
+ * every obstacle except the marker skip (the label's own): FREE, or
+ * BLOCKED, or, when strict, SOFT if only the strict rules (no leader
+ * across a label, no label across a leader) stand in the way. The box is
  * checked first, through the few cells it covers; only a free box has
  * its leader checked, through the cells along the segment rather than
  * every cell of its bounding box: a far candidate's leader spans much
  * of the frame. Any obstacle that meets the box or the segment is
  * listed in a cell they share, so the answer is the same. */
+enum { FREE, BLOCKED, SOFT };
+
 static int
 is_free(const struct grid *g, double x, double y, double w, double h,
         const double *seg, size_t skip_marker, unsigned *stamp,
         size_t nstamp, unsigned *now, int strict)
 {
-	int cx0, cy0, cx1, cy1;
+	int cx0, cy0, cx1, cy1, soft = 0;
 	unsigned t = next_stamp(stamp, nstamp, now);
 	if (cell_range(g, x, y, w, h, &cx0, &cy0, &cx1, &cy1))
 		for (int cy = cy0; cy <= cy1; cy++)
@@ -161,21 +288,25 @@ is_free(const struct grid *g, double x, double y, double w, double h,
 					stamp[id] = t;
 					const struct obstacle *o = &g->obs[id];
 					if (o->kind == OB_LEADER) {
-						if (strict &&
+						/* looked at only when no
+						 * obstacle blocks the box */
+						if (strict && !soft &&
 						    seg_box(o->x0, o->y0, o->x1,
 						            o->y1, x, y, w, h))
-							return 0;
+							soft = 1;
 						continue;
 					}
 					if (er_label_boxes_overlap(
 					        x, y, w, h, o->x, o->y, o->w,
 					        o->h, 0))
-						return 0;
+						return BLOCKED;
 				}
 			}
+	if (soft)
+		return SOFT;
 	/* a leader may pass other markers, not other labels */
 	if (!seg || !strict)
-		return 1;
+		return FREE;
 	t = next_stamp(stamp, nstamp, now);
 	double dx = seg[2] - seg[0], dy = seg[3] - seg[1];
 	/* samples half a cell apart: every cell the segment passes
@@ -211,11 +342,11 @@ is_free(const struct grid *g, double x, double y, double w, double h,
 					    seg_box(seg[0], seg[1], seg[2],
 					            seg[3], o->x, o->y, o->w,
 					            o->h))
-						return 0;
+						return SOFT;
 				}
 			}
 	}
-	return 1;
+	return FREE;
 }
 
 struct order {
@@ -246,6 +377,44 @@ nearest_on_box(double x, double y, double w, double h, double px, double py,
 {
 	*ax = fmin(fmax(px, x), x + w);
 	*ay = fmin(fmax(py, y), y + h);
+}
+
+/* A candidate: the box with its gap (bx, by; the label's w + 2 gap by
+ * h + 2 gap), the leader's end on the label, and whether it has one. */
+struct cand {
+	double bx, by, ax, ay;
+	int leader;
+};
+
+/* Puts L at c and makes its box and leader obstacles. */
+static int
+place(struct grid *g, struct er_label *L, const struct cand *c, double gap,
+      double w, double h)
+{
+	L->lx = c->bx + gap;
+	L->ly = c->by + gap;
+	L->ax = c->ax;
+	L->ay = c->ay;
+	L->leader = c->leader;
+	L->placed = 1;
+	struct obstacle o = {
+	    .x = c->bx, .y = c->by, .w = w, .h = h, .kind = OB_LABEL};
+	if (grid_add(g, &o))
+		return -1;
+	if (!c->leader)
+		return 0;
+	struct obstacle s = {
+	    .kind = OB_LEADER,
+	    .x = fmin(L->x, c->ax),
+	    .y = fmin(L->y, c->ay),
+	    .w = fabs(c->ax - L->x),
+	    .h = fabs(c->ay - L->y),
+	    .x0 = L->x,
+	    .y0 = L->y,
+	    .x1 = c->ax,
+	    .y1 = c->ay,
+	};
+	return grid_add(g, &s);
 }
 
 long
@@ -308,13 +477,35 @@ er_label_place(struct er_label *labels, size_t n,
 		ord[i].i = i;
 		ord[i].crowd = 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (fabs(labels[i].x - labels[j].x) < reach &&
-			    fabs(labels[i].y - labels[j].y) < reach) {
-				ord[i].crowd++;
-				ord[j].crowd++;
-			}
+	{
+		struct bins b;
+		if (bins_init(&b, labels, n, reach))
+			goto nomem;
+		for (size_t i = 0; i < n; i++) {
+			const struct er_label *a = &labels[i];
+			int qx = bin_of(a->x, b.x0, b.cell, b.nx);
+			int qy = bin_of(a->y, b.y0, b.cell, b.ny);
+			for (int cy = qy - 1; cy <= qy + 1; cy++)
+				for (int cx = qx - 1; cx <= qx + 1; cx++) {
+					if (cx < 0 || cy < 0 || cx >= b.nx ||
+					    cy >= b.ny)
+						continue;
+					size_t c =
+					    (size_t)cy * b.nx + (size_t)cx;
+					for (size_t k = b.start[c];
+					     k < b.start[c + 1]; k++) {
+						size_t j = b.idx[k];
+						if (j != i &&
+						    fabs(a->x - labels[j].x) <
+						        reach &&
+						    fabs(a->y - labels[j].y) <
+						        reach)
+							ord[i].crowd++;
+					}
+				}
+		}
+		bins_finish(&b);
+	}
 	qsort(ord, n, sizeof *ord, cmp_order);
 	/* obstacles: n markers + n labels + n leaders at most */
 	size_t nstamp = 3 * n + p->nextra + 1;
@@ -323,6 +514,9 @@ er_label_place(struct er_label *labels, size_t n,
 		goto nomem;
 	unsigned now = 0;
 	double maxr = hypot(fw, fh);
+	if (p->max_leader > 0 && p->max_leader < maxr)
+		maxr = p->max_leader;
+	unsigned long tested = 0;
 	unplaced = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct er_label *L = &labels[ord[k].i];
@@ -334,32 +528,36 @@ er_label_place(struct er_label *labels, size_t n,
 		 * ringed by its own labels), leaders pass under other
 		 * labels, which the renderer draws on top. */
 		double strict_r = r + 8 * fmax(maxh, step);
+		/* The strict pass's first candidate that failed on the
+		 * strict rules alone is the one the second pass would take
+		 * there, nothing having moved in between: the second pass
+		 * takes it at once, or goes on past the strict rings. */
+		struct cand c, soft;
+		int have_soft = 0;
 		if (p->anchored &&
 		    inside(p, L->x - L->ox, L->y - L->oy, L->w, L->h)) {
-			if (is_free(&g, L->x - L->ox - gap, L->y - L->oy - gap,
-			            w, h, NULL, ord[k].i, stamp, nstamp, &now,
-			            1)) {
-				L->lx = L->x - L->ox;
-				L->ly = L->y - L->oy;
-				L->ax = L->x;
-				L->ay = L->y;
-				L->placed = 1;
-				found = 1;
-				struct obstacle o = {.x = L->lx - gap,
-				                     .y = L->ly - gap,
-				                     .w = w,
-				                     .h = h,
-				                     .kind = OB_LABEL};
-				if (grid_add(&g, &o))
+			c = (struct cand){.bx = L->x - L->ox - gap,
+			                  .by = L->y - L->oy - gap,
+			                  .ax = L->x,
+			                  .ay = L->y};
+			tested++;
+			if (is_free(&g, c.bx, c.by, w, h, NULL, ord[k].i, stamp,
+			            nstamp, &now, 1) == FREE) {
+				if (place(&g, L, &c, gap, w, h))
 					goto nomem;
+				found = 1;
 			}
 		}
 		for (int pass = 0, ring = 0; !found; ring++) {
 			double R = r + ring * step;
-			if (pass == 0 && R > strict_r) {
+			if (pass == 0 && (R > strict_r || R > maxr)) {
+				if (have_soft) {
+					if (place(&g, L, &soft, gap, w, h))
+						goto nomem;
+					found = 1;
+					break;
+				}
 				pass = 1;
-				ring = -1;
-				continue;
 			}
 			if (R > maxr)
 				break;
@@ -374,66 +572,44 @@ er_label_place(struct er_label *labels, size_t n,
 				int s = (a + 1) / 2;
 				double t = -M_PI / 4 +
 				           (a % 2 ? 1 : -1) * s * 2 * M_PI / m;
-				double c = cos(t), sn = sin(t);
-				double px = L->x + R * c, py = L->y + R * sn;
+				double co = cos(t), sn = sin(t);
+				double px = L->x + R * co, py = L->y + R * sn;
 				/* the box touches the ring at px, py with
 				 * the side or corner that faces the marker */
-				double q = fmax(fabs(c), fabs(sn));
-				double bx = px - w / 2 + c / q * w / 2;
-				double by = py - h / 2 + sn / q * h / 2;
-				if (!inside(p, bx + gap, by + gap, L->w, L->h))
+				double q = fmax(fabs(co), fabs(sn));
+				c.bx = px - w / 2 + co / q * w / 2;
+				c.by = py - h / 2 + sn / q * h / 2;
+				if (!inside(p, c.bx + gap, c.by + gap, L->w,
+				            L->h))
 					continue;
-				double ax, ay, seg[4];
-				nearest_on_box(bx + gap, by + gap, L->w, L->h,
-				               L->x, L->y, &ax, &ay);
+				nearest_on_box(c.bx + gap, c.by + gap, L->w,
+				               L->h, L->x, L->y, &c.ax, &c.ay);
+				double lead = hypot(c.ax - L->x, c.ay - L->y);
 				/* clear of its own marker too */
-				if (hypot(ax - L->x, ay - L->y) < r + gap)
+				if (lead < r + gap)
 					continue;
-				int leader =
-				    ring > 0 && hypot(ax - L->x, ay - L->y) >
-				                    r + 2 * gap + 0.5;
-				seg[0] = L->x;
-				seg[1] = L->y;
-				seg[2] = ax;
-				seg[3] = ay;
-				if (!is_free(&g, bx, by, w, h,
-				             leader ? seg : NULL, ord[k].i,
-				             stamp, nstamp, &now, pass == 0))
-					continue;
-				L->lx = bx + gap;
-				L->ly = by + gap;
-				L->ax = ax;
-				L->ay = ay;
-				L->leader = leader;
-				L->placed = 1;
-				found = 1;
-				struct obstacle o = {.x = bx,
-				                     .y = by,
-				                     .w = w,
-				                     .h = h,
-				                     .kind = OB_LABEL};
-				if (grid_add(&g, &o))
-					goto nomem;
-				if (leader) {
-					struct obstacle s2 = {
-					    .kind = OB_LEADER,
-					    .x = fmin(L->x, ax),
-					    .y = fmin(L->y, ay),
-					    .w = fabs(ax - L->x),
-					    .h = fabs(ay - L->y),
-					    .x0 = L->x,
-					    .y0 = L->y,
-					    .x1 = ax,
-					    .y1 = ay,
-					};
-					if (grid_add(&g, &s2))
-						goto nomem;
+				c.leader = ring > 0 && lead > r + 2 * gap + 0.5;
+				double seg[4] = {L->x, L->y, c.ax, c.ay};
+				tested++;
+				int why = is_free(
+				    &g, c.bx, c.by, w, h, c.leader ? seg : NULL,
+				    ord[k].i, stamp, nstamp, &now, pass == 0);
+				if (why == SOFT && !have_soft) {
+					soft = c;
+					have_soft = 1;
 				}
+				if (why != FREE)
+					continue;
+				if (place(&g, L, &c, gap, w, h))
+					goto nomem;
+				found = 1;
 			}
 		}
 		if (!found)
 			unplaced++;
 	}
+	if (p->ntested)
+		*p->ntested = tested;
 	goto out;
 nomem:
 	unplaced = -1;

@@ -34,6 +34,12 @@
 
 /* SLD sizes are pixels at 96 dpi; pages are in points. */
 #define PX 0.75
+/* No household's number further than this from it: a longer leader is
+ * hard to follow, and the search for room grows with its square. Every
+ * page of the demo atlas and of the tests needs far less (the 200
+ * households within 50 m of tests/unit/test_label.c need 58 mm); what
+ * finds no room is counted in the sidebar and is in the list. */
+#define MAX_LEADER (60 * MM)
 
 /* ---- collected data --------------------------------------------------*/
 
@@ -1337,12 +1343,13 @@ map_page(struct doc *d, struct dist *ds)
 	}
 	if (radius <= 0)
 		radius = 4;
-	int crowded = 0;
-	for (size_t i = 0; i < ds->nhh && !crowded; i++)
-		for (size_t j = i + 1; j < ds->nhh && !crowded; j++)
-			crowded =
-			    hypot(labels[i].x - labels[j].x,
-			          labels[i].y - labels[j].y) < 2 * radius + 0.5;
+	int crowded =
+	    er_label_markers_within(labels, ds->nhh, 2 * radius + 0.5, d->err);
+	if (crowded < 0) {
+		er_free(labels);
+		d->rc = ER_ENOMEM;
+		goto fail_nb;
+	}
 	struct er_label_params lp = {
 	    .marker_radius = radius,
 	    .gap = 0.6,
@@ -1350,6 +1357,7 @@ map_page(struct doc *d, struct dist *ds)
 	    .miny = v.fy + 1,
 	    .maxx = v.fx + v.fw - 1,
 	    .maxy = v.fy + v.fh - 1,
+	    .max_leader = MAX_LEADER,
 	};
 	/* Where markers would overlap, each marker and its number move
 	 * as one box to the nearest free place, a dot and a line keeping
