@@ -379,6 +379,341 @@ nearest_on_box(double x, double y, double w, double h, double px, double py,
 	*ay = fmin(fmax(py, y), y + h);
 }
 
+/* Where there is still room: the frame in square cells of side q, and
+ * for each label size a map of the windows of kw x kh cells that no
+ * obstacle reaches into. A label's box (with its gap) always holds
+ * such a window whole, so a box whose window is taken is not free, and
+ * a label with no free window within its reach has no room at all: its
+ * search is not started. A marker takes only the cells it covers
+ * whole, so that a label's own marker, which a box from the rings at
+ * most grazes, never takes a cell inside that box; placed labels take
+ * every cell they reach into. The maps only ever lose windows, and
+ * only say "taken" where the obstacle grid would, so placements come
+ * out exactly as without them. */
+/* The maps are made once this many candidates were tested: few labels
+ * with room nearby never pay for them (a few ms a page). */
+enum { OCC_CLASSES = 8, OCC_BLOCK = 16, OCC_AFTER = 50000 };
+struct occ {
+	double x0, y0, q;
+	int nx, ny;
+	int ncls;
+	struct occ_class {
+		int kw, kh;
+		int fx, fy;       /* window origins: fx x fy */
+		unsigned char *f; /* 1: window free */
+		int bx, by;       /* blocks of OCC_BLOCK^2 origins */
+		unsigned *count;  /* free windows per block */
+	} cls[OCC_CLASSES];
+};
+
+#define OCC_EPS 1e-7
+
+static void
+occ_finish(struct occ *o)
+{
+	for (int c = 0; c < o->ncls; c++) {
+		ER_FREE(o->cls[c].f);
+		ER_FREE(o->cls[c].count);
+	}
+	o->ncls = 0;
+}
+
+/* Cells [*i0, *i1) of interval [a, a + len] on an axis of n cells: the
+ * ones it covers whole (whole = 1) or reaches into (whole = 0). */
+static void
+occ_span(double a, double len, double a0, double q, int n, int whole, int *i0,
+         int *i1)
+{
+	double lo = (a - a0) / q, hi = (a + len - a0) / q;
+	double f0 = whole ? ceil(lo - OCC_EPS) : floor(lo + OCC_EPS);
+	double f1 = whole ? floor(hi + OCC_EPS) : ceil(hi - OCC_EPS);
+	*i0 = !(f0 > 0) ? 0 : f0 > n ? n : (int)f0;
+	*i1 = !(f1 > 0) ? 0 : f1 > n ? n : (int)f1;
+}
+
+/* Cells a box covers whole, shrunk a hair so rounding never counts a
+ * cell it only touches. */
+static void
+occ_inner(const struct occ *o, double x, double y, double w, double h, int *i0,
+          int *i1, int *j0, int *j1)
+{
+	occ_span(x + OCC_EPS, w - 2 * OCC_EPS, o->x0, o->q, o->nx, 1, i0, i1);
+	occ_span(y + OCC_EPS, h - 2 * OCC_EPS, o->y0, o->q, o->ny, 1, j0, j1);
+}
+
+/* The class whose windows fit in every box of size w x h, or -1. */
+static int
+occ_class_of(const struct occ *o, double w, double h)
+{
+	int kw = (int)floor(w / o->q) - 1, kh = (int)floor(h / o->q) - 1;
+	int best = -1;
+	for (int c = 0; c < o->ncls; c++)
+		if (o->cls[c].kw <= kw && o->cls[c].kh <= kh &&
+		    (best < 0 || o->cls[c].kw * o->cls[c].kh >
+		                     o->cls[best].kw * o->cls[best].kh))
+			best = c;
+	return best;
+}
+
+/* Takes the windows that hold any of cells [i0, i1) x [j0, j1). */
+static void
+occ_take(struct occ *o, int i0, int i1, int j0, int j1)
+{
+	if (i0 >= i1 || j0 >= j1)
+		return;
+	for (int c = 0; c < o->ncls; c++) {
+		struct occ_class *k = &o->cls[c];
+		int a0 = i0 - k->kw + 1, a1 = i1, b0 = j0 - k->kh + 1, b1 = j1;
+		if (a0 < 0)
+			a0 = 0;
+		if (b0 < 0)
+			b0 = 0;
+		if (a1 > k->fx)
+			a1 = k->fx;
+		if (b1 > k->fy)
+			b1 = k->fy;
+		for (int b = b0; b < b1; b++)
+			for (int a = a0; a < a1; a++) {
+				unsigned char *f =
+				    &k->f[(size_t)b * (size_t)k->fx +
+				          (size_t)a];
+				if (*f) {
+					*f = 0;
+					k->count[(size_t)(b / OCC_BLOCK) *
+					             (size_t)k->bx +
+					         (size_t)(a / OCC_BLOCK)]--;
+				}
+			}
+	}
+}
+
+/* Builds the maps from the grid's obstacles so far, the first n being
+ * the markers, for the sizes of the labels: -1 without memory. For
+ * labels too small for a window there are no maps: that changes
+ * nothing but the speed. */
+static int
+occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
+         size_t n, const struct er_label_params *p)
+{
+	memset(o, 0, sizeof *o);
+	double gap = p->gap, r = p->marker_radius;
+	/* Wider than a ring candidate's graze of its own marker (at most
+	 * gap + (1 - 1/sqrt 2)(r + gap) deep, where the box's corner
+	 * faces it), so that graze holds no whole cell; narrow enough
+	 * that a marker covers a cell whole. */
+	double q = 1.1 * ((1 - M_SQRT1_2) * (r + gap) + gap);
+	if (!(q > 0))
+		return 0;
+	o->x0 = p->minx - gap - q;
+	o->y0 = p->miny - gap - q;
+	double fw = p->maxx - p->minx + 2 * (gap + q);
+	double fh = p->maxy - p->miny + 2 * (gap + q);
+	if (!(fw > 0 && fh > 0))
+		return 0;
+	while ((fw / q + 1) * (fh / q + 1) > (double)(1 << 21))
+		q *= 1.5;
+	o->q = q;
+	o->nx = (int)ceil(fw / q);
+	o->ny = (int)ceil(fh / q);
+	/* summed cell counts, (nx + 1) x (ny + 1) */
+	size_t sx = (size_t)o->nx + 1;
+	unsigned *sum = er_calloc(sx * ((size_t)o->ny + 1), sizeof *sum);
+	if (!sum)
+		return -1;
+	for (size_t id = 0; id < g->nobs; id++) {
+		const struct obstacle *b = &g->obs[id];
+		int i0, i1, j0, j1;
+		if (b->kind == OB_LEADER)
+			continue;
+		/* markers: whole cells only; extras, labels: every cell */
+		int whole = id < n;
+		occ_span(b->x + OCC_EPS, b->w - 2 * OCC_EPS, o->x0, q, o->nx,
+		         whole, &i0, &i1);
+		occ_span(b->y + OCC_EPS, b->h - 2 * OCC_EPS, o->y0, q, o->ny,
+		         whole, &j0, &j1);
+		if (!(b->w > 0 && b->h > 0))
+			continue;
+		for (int j = j0; j < j1; j++)
+			for (int i = i0; i < i1; i++)
+				sum[(size_t)(j + 1) * sx + (size_t)i + 1] = 1;
+	}
+	/* cells reaching past the frame (with the gap a box may take
+	 * beyond it) are in no candidate's box */
+	int fi0, fi1, fj0, fj1;
+	occ_span(p->minx - gap, p->maxx - p->minx + 2 * gap, o->x0, q, o->nx, 1,
+	         &fi0, &fi1);
+	occ_span(p->miny - gap, p->maxy - p->miny + 2 * gap, o->y0, q, o->ny, 1,
+	         &fj0, &fj1);
+	for (int j = 0; j < o->ny; j++)
+		for (int i = 0; i < o->nx; i++)
+			if (i < fi0 || i >= fi1 || j < fj0 || j >= fj1)
+				sum[(size_t)(j + 1) * sx + (size_t)i + 1] = 1;
+	for (size_t j = 1; j <= (size_t)o->ny; j++)
+		for (size_t i = 1; i < sx; i++)
+			sum[j * sx + i] += sum[(j - 1) * sx + i] +
+			                   sum[j * sx + i - 1] -
+			                   sum[(j - 1) * sx + i - 1];
+	int rc = 0;
+	for (size_t i = 0; i < n && o->ncls < OCC_CLASSES; i++) {
+		int kw = (int)floor((L[i].w + 2 * gap) / q) - 1;
+		int kh = (int)floor((L[i].h + 2 * gap) / q) - 1;
+		if (kw < 1 || kh < 1 || kw > o->nx || kh > o->ny)
+			continue;
+		int seen = 0;
+		for (int c = 0; c < o->ncls && !seen; c++)
+			seen = o->cls[c].kw == kw && o->cls[c].kh == kh;
+		if (seen)
+			continue;
+		struct occ_class *k = &o->cls[o->ncls];
+		k->kw = kw;
+		k->kh = kh;
+		k->fx = o->nx - kw + 1;
+		k->fy = o->ny - kh + 1;
+		k->bx = (k->fx + OCC_BLOCK - 1) / OCC_BLOCK;
+		k->by = (k->fy + OCC_BLOCK - 1) / OCC_BLOCK;
+		k->f = er_malloc((size_t)k->fx * (size_t)k->fy);
+		k->count =
+		    er_calloc((size_t)k->bx * (size_t)k->by, sizeof *k->count);
+		if (!k->f || !k->count) {
+			ER_FREE(k->f);
+			ER_FREE(k->count);
+			rc = -1;
+			break;
+		}
+		o->ncls++;
+		for (size_t b = 0; b < (size_t)k->fy; b++)
+			for (size_t a = 0; a < (size_t)k->fx; a++) {
+				size_t a1 = a + (size_t)kw, b1 = b + (size_t)kh;
+				unsigned t = sum[b1 * sx + a1] -
+				             sum[b * sx + a1] -
+				             sum[b1 * sx + a] + sum[b * sx + a];
+				k->f[b * (size_t)k->fx + a] = t == 0;
+				if (t == 0)
+					k->count[(b / OCC_BLOCK) *
+					             (size_t)k->bx +
+					         a / OCC_BLOCK]++;
+			}
+	}
+	er_free(sum);
+	return rc;
+}
+
+/* Whether box (x, y, w, h) of class c is known not to be free. */
+static int
+occ_taken(const struct occ *o, int c, double x, double y, double w, double h)
+{
+	if (c < 0)
+		return 0;
+	const struct occ_class *k = &o->cls[c];
+	int i0, i1, j0, j1;
+	occ_inner(o, x, y, w, h, &i0, &i1, &j0, &j1);
+	if (i1 - i0 < k->kw || j1 - j0 < k->kh || i0 >= k->fx || j0 >= k->fy)
+		return 0;
+	return !k->f[(size_t)j0 * (size_t)k->fx + (size_t)i0];
+}
+
+/* Whether any window of class c has its origin cell within distance
+ * reach of (x, y) (a whole block of origins counts when one of its
+ * cells is). */
+static int
+occ_any_free(const struct occ *o, int c, double x, double y, double reach)
+{
+	if (c < 0)
+		return 1;
+	const struct occ_class *k = &o->cls[c];
+	int i0, i1, j0, j1;
+	occ_span(x - reach, 2 * reach, o->x0, o->q, o->nx, 0, &i0, &i1);
+	occ_span(y - reach, 2 * reach, o->y0, o->q, o->ny, 0, &j0, &j1);
+	if (i1 > k->fx)
+		i1 = k->fx;
+	if (j1 > k->fy)
+		j1 = k->fy;
+	if (i0 >= i1 || j0 >= j1)
+		return 0;
+	double side = OCC_BLOCK * o->q;
+	for (int b = j0 / OCC_BLOCK; b <= (j1 - 1) / OCC_BLOCK; b++)
+		for (int a = i0 / OCC_BLOCK; a <= (i1 - 1) / OCC_BLOCK; a++) {
+			if (!k->count[(size_t)b * (size_t)k->bx + (size_t)a])
+				continue;
+			/* the block's cells span [bx0, bx0 + side] */
+			double bx0 = o->x0 + a * side, by0 = o->y0 + b * side;
+			double dx = fmax(fmax(bx0 - x, 0), x - (bx0 + side));
+			double dy = fmax(fmax(by0 - y, 0), y - (by0 + side));
+			if (hypot(dx, dy) <= reach)
+				return 1;
+		}
+	return 0;
+}
+
+/* The directions of the candidates on a ring of m: from the upper
+ * right, then round both ways alternately. */
+static void
+ring_dir(int a, int m, double *co, double *sn)
+{
+	int s = (a + 1) / 2;
+	double t = -M_PI / 4 + (a % 2 ? 1 : -1) * s * 2 * M_PI / m;
+	*co = cos(t);
+	*sn = sin(t);
+}
+
+/* Every label of one size has the same rings: their directions are
+ * worked out once, for the first step seen, up to a bounded size. */
+struct ring_cache {
+	double step;
+	int nrings;
+	size_t *off; /* ring k's directions: dir[2 off[k]]..dir[2 off[k+1]] */
+	double *dir;
+};
+
+static int
+ring_count(double R, double step)
+{
+	int m = (int)ceil(2 * M_PI * R / step);
+	return m < 8 ? 8 : m > 4096 ? 4096 : m;
+}
+
+/* How many candidates ring k (radius r0 + k step) has, with *dir their
+ * cached directions or NULL; -1 out of memory. Rings out to maxr are
+ * cached. */
+static int
+ring_dirs(struct ring_cache *c, double r0, double step, double maxr, int k,
+          const double **dir)
+{
+	int m = ring_count(r0 + k * step, step);
+	*dir = NULL;
+	if (!c->off) {
+		/* the first rings, for the first step asked */
+		enum { MAX_DIRS = 1 << 18 };
+		size_t total = 0;
+		int nr = 0;
+		while (nr < 4096 && r0 + nr * step <= maxr) {
+			size_t mk = (size_t)ring_count(r0 + nr * step, step);
+			if (total + mk > MAX_DIRS)
+				break;
+			total += mk;
+			nr++;
+		}
+		c->step = step;
+		c->nrings = nr;
+		c->off = er_malloc((size_t)(nr + 1) * sizeof *c->off);
+		c->dir = er_malloc((total ? total : 1) * 2 * sizeof *c->dir);
+		if (!c->off || !c->dir)
+			return -1;
+		c->off[0] = 0;
+		for (int i = 0; i < nr; i++) {
+			int mi = ring_count(r0 + i * step, step);
+			for (int a = 0; a < mi; a++)
+				ring_dir(a, mi, &c->dir[2 * (c->off[i] + a)],
+				         &c->dir[2 * (c->off[i] + a) + 1]);
+			c->off[i + 1] = c->off[i] + (size_t)mi;
+		}
+	}
+	if (step == c->step && k < c->nrings &&
+	    c->off[k + 1] - c->off[k] == (size_t)m)
+		*dir = &c->dir[2 * c->off[k]];
+	return m;
+}
+
 /* A candidate: the box with its gap (bx, by; the label's w + 2 gap by
  * h + 2 gap), the leader's end on the label, and whether it has one. */
 struct cand {
@@ -388,9 +723,17 @@ struct cand {
 
 /* Puts L at c and makes its box and leader obstacles. */
 static int
-place(struct grid *g, struct er_label *L, const struct cand *c, double gap,
-      double w, double h)
+place(struct grid *g, struct occ *occ, struct er_label *L, const struct cand *c,
+      double gap, double w, double h)
 {
+	if (occ->ncls) {
+		int i0, i1, j0, j1;
+		occ_span(c->bx + OCC_EPS, w - 2 * OCC_EPS, occ->x0, occ->q,
+		         occ->nx, 0, &i0, &i1);
+		occ_span(c->by + OCC_EPS, h - 2 * OCC_EPS, occ->y0, occ->q,
+		         occ->ny, 0, &j0, &j1);
+		occ_take(occ, i0, i1, j0, j1);
+	}
 	L->lx = c->bx + gap;
 	L->ly = c->by + gap;
 	L->ax = c->ax;
@@ -432,6 +775,8 @@ er_label_place(struct er_label *labels, size_t n,
 	}
 	double gap = p->gap, r = p->marker_radius;
 	struct grid g = {.x0 = p->minx, .y0 = p->miny};
+	struct occ occ = {0};
+	struct ring_cache rc = {0};
 	g.cell = fmax(fmax(maxw, maxh) + 2 * gap, 2 * r + 2 * gap);
 	if (!(g.cell > 0))
 		g.cell = 1;
@@ -517,6 +862,7 @@ er_label_place(struct er_label *labels, size_t n,
 	if (p->max_leader > 0 && p->max_leader < maxr)
 		maxr = p->max_leader;
 	unsigned long tested = 0;
+	int occ_built = 0;
 	unplaced = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct er_label *L = &labels[ord[k].i];
@@ -543,16 +889,29 @@ er_label_place(struct er_label *labels, size_t n,
 			tested++;
 			if (is_free(&g, c.bx, c.by, w, h, NULL, ord[k].i, stamp,
 			            nstamp, &now, 1) == FREE) {
-				if (place(&g, L, &c, gap, w, h))
+				if (place(&g, &occ, L, &c, gap, w, h))
 					goto nomem;
 				found = 1;
 			}
+		}
+		if (!occ_built && tested >= OCC_AFTER) {
+			if (occ_init(&occ, &g, labels, n, p))
+				goto nomem;
+			occ_built = 1;
+		}
+		/* no room within reach: the neighbourhood is full */
+		int cls = occ_class_of(&occ, w, h);
+		if (!found && !occ_any_free(&occ, cls, L->x, L->y,
+		                            maxr + hypot(w, h) + occ.q)) {
+			unplaced++;
+			continue;
 		}
 		for (int pass = 0, ring = 0; !found; ring++) {
 			double R = r + ring * step;
 			if (pass == 0 && (R > strict_r || R > maxr)) {
 				if (have_soft) {
-					if (place(&g, L, &soft, gap, w, h))
+					if (place(&g, &occ, L, &soft, gap, w,
+					          h))
 						goto nomem;
 					found = 1;
 					break;
@@ -561,18 +920,18 @@ er_label_place(struct er_label *labels, size_t n,
 			}
 			if (R > maxr)
 				break;
-			int m = (int)ceil(2 * M_PI * R / step);
-			if (m < 8)
-				m = 8;
-			if (m > 4096)
-				m = 4096;
+			const double *dir = NULL;
+			int m = ring_dirs(&rc, r, step, maxr, ring, &dir);
+			if (m < 0)
+				goto nomem;
 			for (int a = 0; a < m && !found; a++) {
-				/* start at the upper right, then go round
-				 * both ways alternately */
-				int s = (a + 1) / 2;
-				double t = -M_PI / 4 +
-				           (a % 2 ? 1 : -1) * s * 2 * M_PI / m;
-				double co = cos(t), sn = sin(t);
+				double co, sn;
+				if (dir) {
+					co = dir[2 * a];
+					sn = dir[2 * a + 1];
+				} else {
+					ring_dir(a, m, &co, &sn);
+				}
 				double px = L->x + R * co, py = L->y + R * sn;
 				/* the box touches the ring at px, py with
 				 * the side or corner that faces the marker */
@@ -584,13 +943,18 @@ er_label_place(struct er_label *labels, size_t n,
 					continue;
 				nearest_on_box(c.bx + gap, c.by + gap, L->w,
 				               L->h, L->x, L->y, &c.ax, &c.ay);
-				double lead = hypot(c.ax - L->x, c.ay - L->y);
+				double lx = c.ax - L->x, ly = c.ay - L->y;
+				double lead2 = lx * lx + ly * ly;
 				/* clear of its own marker too */
-				if (lead < r + gap)
+				if (lead2 < (r + gap) * (r + gap))
 					continue;
-				c.leader = ring > 0 && lead > r + 2 * gap + 0.5;
+				c.leader =
+				    ring > 0 && lead2 > (r + 2 * gap + 0.5) *
+				                            (r + 2 * gap + 0.5);
 				double seg[4] = {L->x, L->y, c.ax, c.ay};
 				tested++;
+				if (occ_taken(&occ, cls, c.bx, c.by, w, h))
+					continue;
 				int why = is_free(
 				    &g, c.bx, c.by, w, h, c.leader ? seg : NULL,
 				    ord[k].i, stamp, nstamp, &now, pass == 0);
@@ -600,7 +964,7 @@ er_label_place(struct er_label *labels, size_t n,
 				}
 				if (why != FREE)
 					continue;
-				if (place(&g, L, &c, gap, w, h))
+				if (place(&g, &occ, L, &c, gap, w, h))
 					goto nomem;
 				found = 1;
 			}
@@ -620,5 +984,8 @@ out:
 	er_free(g.head);
 	er_free(g.links);
 	er_free(g.obs);
+	occ_finish(&occ);
+	er_free(rc.dir);
+	er_free(rc.off);
 	return unplaced;
 }

@@ -306,6 +306,42 @@ test_thousands_bounded(void **state)
 	assert_true(tested <= (unsigned long)(N * (rings + 1)));
 }
 
+/* A frame already full of markers, 2.5 pt apart: no label finds room
+ * beside its marker, and soon none searches the rings for it. */
+static void
+test_full_frame_stops(void **state)
+{
+	(void)state;
+	enum { SIDE = 80, N = SIDE * SIDE };
+	static struct er_label L[N];
+	double r = 5.25;
+	for (size_t i = 0; i < N; i++) {
+		L[i].x = 100 + 2.5 * (double)(i % SIDE);
+		L[i].y = 100 + 2.5 * (double)(i / SIDE);
+		char num[8];
+		int digits = snprintf(num, sizeof num, "%zu", i + 1);
+		L[i].w = 2 * r + 1 + 2 + 5.6 * digits;
+		L[i].h = 2 * r;
+		L[i].ox = r;
+		L[i].oy = r;
+	}
+	unsigned long tested = 0;
+	struct er_label_params p = {.marker_radius = 1,
+	                            .gap = 0.5,
+	                            .anchored = 1,
+	                            .minx = 99,
+	                            .miny = 99,
+	                            .maxx = 100 + 2.5 * SIDE,
+	                            .maxy = 100 + 2.5 * SIDE,
+	                            .max_leader = 170,
+	                            .ntested = &tested};
+	struct er_error err = {0};
+	assert_int_equal(er_label_place(L, N, &p, &err), N);
+	/* the spot over its own marker, and not much more: searching
+	 * the rings would test thousands for each */
+	assert_true(tested <= 20 * N);
+}
+
 int
 main(void)
 {
@@ -315,6 +351,7 @@ main(void)
 	    cmocka_unit_test(test_frame_too_small),
 	    cmocka_unit_test(test_markers_moved_apart),
 	    cmocka_unit_test(test_thousands_bounded),
+	    cmocka_unit_test(test_full_frame_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
