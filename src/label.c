@@ -363,6 +363,84 @@ cmp_order(const void *a, const void *b)
 	return (x->i > y->i) - (x->i < y->i);
 }
 
+/* ord[i].crowd = how many other markers are less than reach from
+ * marker i in x and in y. The markers are binned in cells of about
+ * reach / 16 with summed counts: cells well inside the square around
+ * a marker are counted at once, and only those on its edges marker by
+ * marker, with the same test as comparing every pair. */
+static int
+crowd_count(const struct er_label *L, size_t n, double reach, struct order *ord)
+{
+	if (!(reach > 0) || n < 2)
+		return 0;
+	struct bins b;
+	if (bins_init(&b, L, n, reach / 16))
+		return -1;
+	size_t sx = (size_t)b.nx + 1;
+	size_t *sum = er_calloc(sx * ((size_t)b.ny + 1), sizeof *sum);
+	if (!sum) {
+		bins_finish(&b);
+		return -1;
+	}
+	for (size_t cy = 0; cy < (size_t)b.ny; cy++)
+		for (size_t cx = 0; cx < (size_t)b.nx; cx++) {
+			size_t c = cy * (size_t)b.nx + cx;
+			sum[(cy + 1) * sx + cx + 1] =
+			    b.start[c + 1] - b.start[c] +
+			    sum[cy * sx + cx + 1] + sum[(cy + 1) * sx + cx] -
+			    sum[cy * sx + cx];
+		}
+	for (size_t i = 0; i < n; i++) {
+		const struct er_label *a = &L[i];
+		/* far above rounding, far below any distance that matters */
+		double d = 1e-9 * (fabs(a->x) + fabs(a->y) + reach);
+		int cx0 = bin_of(a->x - reach, b.x0, b.cell, b.nx);
+		int cx1 = bin_of(a->x + reach, b.x0, b.cell, b.nx);
+		int cy0 = bin_of(a->y - reach, b.y0, b.cell, b.ny);
+		int cy1 = bin_of(a->y + reach, b.y0, b.cell, b.ny);
+		/* the cells wholly and clearly inside the square */
+		int ix0 = cx0, ix1 = cx1, iy0 = cy0, iy1 = cy1;
+		while (ix0 <= ix1 && !(b.x0 + ix0 * b.cell > a->x - reach + d))
+			ix0++;
+		while (ix1 >= ix0 &&
+		       !(b.x0 + (ix1 + 1) * b.cell < a->x + reach - d))
+			ix1--;
+		while (iy0 <= iy1 && !(b.y0 + iy0 * b.cell > a->y - reach + d))
+			iy0++;
+		while (iy1 >= iy0 &&
+		       !(b.y0 + (iy1 + 1) * b.cell < a->y + reach - d))
+			iy1--;
+		long count = 0;
+		if (ix0 <= ix1 && iy0 <= iy1)
+			count = (long)(sum[(size_t)(iy1 + 1) * sx + ix1 + 1] -
+			               sum[(size_t)iy0 * sx + ix1 + 1] -
+			               sum[(size_t)(iy1 + 1) * sx + ix0] +
+			               sum[(size_t)iy0 * sx + ix0]);
+		else
+			ix0 = iy0 = 1, ix1 = iy1 = 0; /* no inner cells */
+		for (int cy = cy0; cy <= cy1; cy++)
+			for (int cx = cx0; cx <= cx1; cx++) {
+				if (cy >= iy0 && cy <= iy1 && cx >= ix0 &&
+				    cx <= ix1) {
+					cx = ix1; /* past the inner cells */
+					continue;
+				}
+				size_t c = (size_t)cy * b.nx + (size_t)cx;
+				for (size_t k = b.start[c]; k < b.start[c + 1];
+				     k++) {
+					size_t j = b.idx[k];
+					count += fabs(a->x - L[j].x) < reach &&
+					         fabs(a->y - L[j].y) < reach;
+				}
+			}
+		/* itself included */
+		ord[i].crowd = count - 1;
+	}
+	er_free(sum);
+	bins_finish(&b);
+	return 0;
+}
+
 static int
 inside(const struct er_label_params *p, double x, double y, double w, double h)
 {
@@ -375,8 +453,10 @@ static void
 nearest_on_box(double x, double y, double w, double h, double px, double py,
                double *ax, double *ay)
 {
-	*ax = fmin(fmax(px, x), x + w);
-	*ay = fmin(fmax(py, y), y + h);
+	/* fmin(fmax(px, x), x + w), inline */
+	double cx = px > x ? px : x, cy = py > y ? py : y;
+	*ax = cx < x + w ? cx : x + w;
+	*ay = cy < y + h ? cy : y + h;
 }
 
 /* Where there is still room: the frame in square cells of side q, and
@@ -394,7 +474,7 @@ nearest_on_box(double x, double y, double w, double h, double px, double py,
  * with room nearby never pay for them (a few ms a page). */
 enum { OCC_CLASSES = 8, OCC_BLOCK = 16, OCC_AFTER = 50000 };
 struct occ {
-	double x0, y0, q;
+	double x0, y0, q, inv; /* inv = 1 / q */
 	int nx, ny;
 	int ncls;
 	struct occ_class {
@@ -429,16 +509,6 @@ occ_span(double a, double len, double a0, double q, int n, int whole, int *i0,
 	double f1 = whole ? floor(hi + OCC_EPS) : ceil(hi - OCC_EPS);
 	*i0 = !(f0 > 0) ? 0 : f0 > n ? n : (int)f0;
 	*i1 = !(f1 > 0) ? 0 : f1 > n ? n : (int)f1;
-}
-
-/* Cells a box covers whole, shrunk a hair so rounding never counts a
- * cell it only touches. */
-static void
-occ_inner(const struct occ *o, double x, double y, double w, double h, int *i0,
-          int *i1, int *j0, int *j1)
-{
-	occ_span(x + OCC_EPS, w - 2 * OCC_EPS, o->x0, o->q, o->nx, 1, i0, i1);
-	occ_span(y + OCC_EPS, h - 2 * OCC_EPS, o->y0, o->q, o->ny, 1, j0, j1);
 }
 
 /* The class whose windows fit in every box of size w x h, or -1. */
@@ -513,6 +583,7 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 	while ((fw / q + 1) * (fh / q + 1) > (double)(1 << 21))
 		q *= 1.5;
 	o->q = q;
+	o->inv = 1 / q;
 	o->nx = (int)ceil(fw / q);
 	o->ny = (int)ceil(fh / q);
 	/* summed cell counts, (nx + 1) x (ny + 1) */
@@ -598,6 +669,16 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 	return rc;
 }
 
+/* ceil(v) (up) or floor(v), for -1 < v < INT_MAX, without libm. */
+static inline int
+icell(double v, int up)
+{
+	int i = (int)v; /* towards zero */
+	if (up)
+		return i + (i < v);
+	return i - (v < i);
+}
+
 /* Whether box (x, y, w, h) of class c is known not to be free. */
 static int
 occ_taken(const struct occ *o, int c, double x, double y, double w, double h)
@@ -605,8 +686,18 @@ occ_taken(const struct occ *o, int c, double x, double y, double w, double h)
 	if (c < 0)
 		return 0;
 	const struct occ_class *k = &o->cls[c];
-	int i0, i1, j0, j1;
-	occ_inner(o, x, y, w, h, &i0, &i1, &j0, &j1);
+	/* occ_inner's cells, by multiplying (this is the hot path):
+	 * the margin of 1e-6 cell is far above the rounding */
+	double lx = (x - o->x0) * o->inv, ly = (y - o->y0) * o->inv;
+	double hx = lx + w * o->inv, hy = ly + h * o->inv;
+	if (!(lx > -1 && ly > -1 && hx < o->nx && hy < o->ny))
+		return 0;
+	int i0 = icell(lx + 1e-6, 1), j0 = icell(ly + 1e-6, 1);
+	int i1 = icell(hx - 1e-6, 0), j1 = icell(hy - 1e-6, 0);
+	if (i0 < 0)
+		i0 = 0;
+	if (j0 < 0)
+		j0 = 0;
 	if (i1 - i0 < k->kw || j1 - j0 < k->kh || i0 >= k->fx || j0 >= k->fy)
 		return 0;
 	return !k->f[(size_t)j0 * (size_t)k->fx + (size_t)i0];
@@ -646,14 +737,20 @@ occ_any_free(const struct occ *o, int c, double x, double y, double reach)
 }
 
 /* The directions of the candidates on a ring of m: from the upper
- * right, then round both ways alternately. */
+ * right, then round both ways alternately. d[0], d[1]: cosine and sine;
+ * d[2], d[3]: the same over the larger's magnitude, to reach the box's
+ * side or corner that faces the marker. */
 static void
-ring_dir(int a, int m, double *co, double *sn)
+ring_dir(int a, int m, double d[4])
 {
 	int s = (a + 1) / 2;
 	double t = -M_PI / 4 + (a % 2 ? 1 : -1) * s * 2 * M_PI / m;
-	*co = cos(t);
-	*sn = sin(t);
+	double co = cos(t), sn = sin(t);
+	double q = fmax(fabs(co), fabs(sn));
+	d[0] = co;
+	d[1] = sn;
+	d[2] = co / q;
+	d[3] = sn / q;
 }
 
 /* Every label of one size has the same rings: their directions are
@@ -661,7 +758,7 @@ ring_dir(int a, int m, double *co, double *sn)
 struct ring_cache {
 	double step;
 	int nrings;
-	size_t *off; /* ring k's directions: dir[2 off[k]]..dir[2 off[k+1]] */
+	size_t *off; /* ring k's directions: dir[4 off[k]]..dir[4 off[k+1]] */
 	double *dir;
 };
 
@@ -696,21 +793,20 @@ ring_dirs(struct ring_cache *c, double r0, double step, double maxr, int k,
 		c->step = step;
 		c->nrings = nr;
 		c->off = er_malloc((size_t)(nr + 1) * sizeof *c->off);
-		c->dir = er_malloc((total ? total : 1) * 2 * sizeof *c->dir);
+		c->dir = er_malloc((total ? total : 1) * 4 * sizeof *c->dir);
 		if (!c->off || !c->dir)
 			return -1;
 		c->off[0] = 0;
 		for (int i = 0; i < nr; i++) {
 			int mi = ring_count(r0 + i * step, step);
 			for (int a = 0; a < mi; a++)
-				ring_dir(a, mi, &c->dir[2 * (c->off[i] + a)],
-				         &c->dir[2 * (c->off[i] + a) + 1]);
+				ring_dir(a, mi, &c->dir[4 * (c->off[i] + a)]);
 			c->off[i + 1] = c->off[i] + (size_t)mi;
 		}
 	}
 	if (step == c->step && k < c->nrings &&
 	    c->off[k + 1] - c->off[k] == (size_t)m)
-		*dir = &c->dir[2 * c->off[k]];
+		*dir = &c->dir[4 * c->off[k]];
 	return m;
 }
 
@@ -822,35 +918,8 @@ er_label_place(struct er_label *labels, size_t n,
 		ord[i].i = i;
 		ord[i].crowd = 0;
 	}
-	{
-		struct bins b;
-		if (bins_init(&b, labels, n, reach))
-			goto nomem;
-		for (size_t i = 0; i < n; i++) {
-			const struct er_label *a = &labels[i];
-			int qx = bin_of(a->x, b.x0, b.cell, b.nx);
-			int qy = bin_of(a->y, b.y0, b.cell, b.ny);
-			for (int cy = qy - 1; cy <= qy + 1; cy++)
-				for (int cx = qx - 1; cx <= qx + 1; cx++) {
-					if (cx < 0 || cy < 0 || cx >= b.nx ||
-					    cy >= b.ny)
-						continue;
-					size_t c =
-					    (size_t)cy * b.nx + (size_t)cx;
-					for (size_t k = b.start[c];
-					     k < b.start[c + 1]; k++) {
-						size_t j = b.idx[k];
-						if (j != i &&
-						    fabs(a->x - labels[j].x) <
-						        reach &&
-						    fabs(a->y - labels[j].y) <
-						        reach)
-							ord[i].crowd++;
-					}
-				}
-		}
-		bins_finish(&b);
-	}
+	if (crowd_count(labels, n, reach, ord))
+		goto nomem;
 	qsort(ord, n, sizeof *ord, cmp_order);
 	/* obstacles: n markers + n labels + n leaders at most */
 	size_t nstamp = 3 * n + p->nextra + 1;
@@ -925,19 +994,16 @@ er_label_place(struct er_label *labels, size_t n,
 			if (m < 0)
 				goto nomem;
 			for (int a = 0; a < m && !found; a++) {
-				double co, sn;
-				if (dir) {
-					co = dir[2 * a];
-					sn = dir[2 * a + 1];
-				} else {
-					ring_dir(a, m, &co, &sn);
-				}
-				double px = L->x + R * co, py = L->y + R * sn;
+				double own[4];
+				const double *u = dir ? &dir[4 * a] : own;
+				if (!dir)
+					ring_dir(a, m, own);
+				double px = L->x + R * u[0],
+				       py = L->y + R * u[1];
 				/* the box touches the ring at px, py with
 				 * the side or corner that faces the marker */
-				double q = fmax(fabs(co), fabs(sn));
-				c.bx = px - w / 2 + co / q * w / 2;
-				c.by = py - h / 2 + sn / q * h / 2;
+				c.bx = px - w / 2 + u[2] * w / 2;
+				c.by = py - h / 2 + u[3] * h / 2;
 				if (!inside(p, c.bx + gap, c.by + gap, L->w,
 				            L->h))
 					continue;
