@@ -511,11 +511,19 @@ occ_span(double a, double len, double a0, double q, int n, int whole, int *i0,
 	*i1 = !(f1 > 0) ? 0 : f1 > n ? n : (int)f1;
 }
 
+/* How many cells any span of length len covers whole, less a hair
+ * (occ_taken's margin): floor(len / q) - 1 at least. */
+static int
+occ_fit(double len, double q)
+{
+	return (int)floor(len / q - 3e-6) - 1;
+}
+
 /* The class whose windows fit in every box of size w x h, or -1. */
 static int
 occ_class_of(const struct occ *o, double w, double h)
 {
-	int kw = (int)floor(w / o->q) - 1, kh = (int)floor(h / o->q) - 1;
+	int kw = occ_fit(w, o->q), kh = occ_fit(h, o->q);
 	int best = -1;
 	for (int c = 0; c < o->ncls; c++)
 		if (o->cls[c].kw <= kw && o->cls[c].kh <= kh &&
@@ -626,8 +634,8 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 			                   sum[(j - 1) * sx + i - 1];
 	int rc = 0;
 	for (size_t i = 0; i < n && o->ncls < OCC_CLASSES; i++) {
-		int kw = (int)floor((L[i].w + 2 * gap) / q) - 1;
-		int kh = (int)floor((L[i].h + 2 * gap) / q) - 1;
+		int kw = occ_fit(L[i].w + 2 * gap, q);
+		int kh = occ_fit(L[i].h + 2 * gap, q);
 		if (kw < 1 || kh < 1 || kw > o->nx || kh > o->ny)
 			continue;
 		int seen = 0;
@@ -686,19 +694,16 @@ occ_taken(const struct occ *o, int c, double x, double y, double w, double h)
 	if (c < 0)
 		return 0;
 	const struct occ_class *k = &o->cls[c];
-	/* occ_inner's cells, by multiplying (this is the hot path):
-	 * the margin of 1e-6 cell is far above the rounding */
+	/* the first cell the box covers whole, by multiplying (this is
+	 * the hot path): the margin of 1e-6 cell is far above the
+	 * rounding, and the class's kw, kh allow for it */
+	(void)w;
+	(void)h;
 	double lx = (x - o->x0) * o->inv, ly = (y - o->y0) * o->inv;
-	double hx = lx + w * o->inv, hy = ly + h * o->inv;
-	if (!(lx > -1 && ly > -1 && hx < o->nx && hy < o->ny))
+	if (!(lx > -1 && ly > -1 && lx < o->nx && ly < o->ny))
 		return 0;
 	int i0 = icell(lx + 1e-6, 1), j0 = icell(ly + 1e-6, 1);
-	int i1 = icell(hx - 1e-6, 0), j1 = icell(hy - 1e-6, 0);
-	if (i0 < 0)
-		i0 = 0;
-	if (j0 < 0)
-		j0 = 0;
-	if (i1 - i0 < k->kw || j1 - j0 < k->kh || i0 >= k->fx || j0 >= k->fy)
+	if (i0 >= k->fx || j0 >= k->fy)
 		return 0;
 	return !k->f[(size_t)j0 * (size_t)k->fx + (size_t)i0];
 }
@@ -1007,6 +1012,9 @@ er_label_place(struct er_label *labels, size_t n,
 				if (!inside(p, c.bx + gap, c.by + gap, L->w,
 				            L->h))
 					continue;
+				tested++;
+				if (occ_taken(&occ, cls, c.bx, c.by, w, h))
+					continue;
 				nearest_on_box(c.bx + gap, c.by + gap, L->w,
 				               L->h, L->x, L->y, &c.ax, &c.ay);
 				double lx = c.ax - L->x, ly = c.ay - L->y;
@@ -1018,9 +1026,6 @@ er_label_place(struct er_label *labels, size_t n,
 				    ring > 0 && lead2 > (r + 2 * gap + 0.5) *
 				                            (r + 2 * gap + 0.5);
 				double seg[4] = {L->x, L->y, c.ax, c.ay};
-				tested++;
-				if (occ_taken(&occ, cls, c.bx, c.by, w, h))
-					continue;
 				int why = is_free(
 				    &g, c.bx, c.by, w, h, c.leader ? seg : NULL,
 				    ord[k].i, stamp, nstamp, &now, pass == 0);
