@@ -516,13 +516,16 @@ occ_span(double a, double len, double a0, double q, int n, int whole, int *i0,
 static int
 occ_fit(double len, double q)
 {
-	return (int)floor(len / q - 3e-6) - 1;
+	double f = floor(len / q - 3e-6) - 1;
+	return !(f > -1) ? -1 : f > 1 << 30 ? 1 << 30 : (int)f;
 }
 
 /* The class whose windows fit in every box of size w x h, or -1. */
 static int
 occ_class_of(const struct occ *o, double w, double h)
 {
+	if (!o->ncls)
+		return -1;
 	int kw = occ_fit(w, o->q), kh = occ_fit(h, o->q);
 	int best = -1;
 	for (int c = 0; c < o->ncls; c++)
