@@ -37,6 +37,14 @@ struct er_label_params {
 	/* more boxes (x, y, w, h each) that no label may cover */
 	const double *extra;
 	size_t nextra;
+	/* > 0: no label is put further than this from its marker (the
+	 * rings searched end there), so a leader is at most about this
+	 * long; a label with no room within it is left unplaced. 0: out
+	 * to the frame's diagonal. */
+	double max_leader;
+	/* when not NULL, gets the number of candidate boxes tested: the
+	 * work done, for tests that bound it */
+	unsigned long *ntested;
 };
 
 /* Places n labels. Deterministic; crowded markers are served first.
@@ -44,6 +52,12 @@ struct er_label_params {
  * out of memory (err set). */
 long er_label_place(struct er_label *labels, size_t n,
                     const struct er_label_params *p, struct er_error *err);
+
+/* Whether any two of the n labels' markers (x, y) are less than d
+ * apart: 1 yes, 0 no, -1 out of memory (err set). Near-linear: the
+ * markers are sorted into cells of side d first. */
+int er_label_markers_within(const struct er_label *labels, size_t n, double d,
+                            struct er_error *err);
 
 /* Whether boxes (x, y, w, h) overlap, by more than eps. */
 int er_label_boxes_overlap(double ax, double ay, double aw, double ah,

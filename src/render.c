@@ -34,6 +34,12 @@
 
 /* SLD sizes are pixels at 96 dpi; pages are in points. */
 #define PX 0.75
+/* No household's number further than this from it: a longer leader is
+ * hard to follow, and the search for room grows with its square. Every
+ * page of the demo atlas and of the tests needs far less (the 200
+ * households within 50 m of tests/unit/test_label.c need 58 mm); what
+ * finds no room is counted in the sidebar and is in the list. */
+#define MAX_LEADER (60 * MM)
 
 /* ---- collected data --------------------------------------------------*/
 
@@ -135,6 +141,15 @@ struct doc {
 	const struct er_rule *used[128];
 	size_t nused;
 	int highlight; /* cover: outline this document's districts */
+
+	/* household numbers' sizes in bold numfont, by number (w < 0:
+	 * not yet known): numbers repeat from district to district, and
+	 * a layout for each costs more than the page's label placement */
+	struct numsz {
+		double w, h;
+	} * numsz;
+	size_t nnumsz;
+	double numfont;
 };
 
 static void
@@ -1141,6 +1156,50 @@ north_arrow(struct doc *d, double x, double y)
 	text(d, x - 5 * MM, y + h + 0.3 * MM, 10 * MM, "N", 8, 1, CENTER);
 }
 
+/* The size of household number n's label text, in bold font: from the
+ * document's table when known. Without memory for the table, measured
+ * each time. */
+static void
+number_size(struct doc *d, long n, double font, double *tw, double *th)
+{
+	if (font != d->numfont) {
+		ER_FREE(d->numsz);
+		d->nnumsz = 0;
+		d->numfont = font;
+	}
+	struct numsz *e = NULL;
+	if (n >= 0 && n < (1L << 22)) {
+		if ((size_t)n >= d->nnumsz) {
+			size_t c = d->nnumsz ? d->nnumsz : 1024;
+			while (c <= (size_t)n)
+				c *= 2;
+			struct numsz *x = er_realloc(d->numsz, c * sizeof *x);
+			if (x) {
+				for (size_t i = d->nnumsz; i < c; i++)
+					x[i].w = -1;
+				d->numsz = x;
+				d->nnumsz = c;
+			}
+		}
+		if ((size_t)n < d->nnumsz)
+			e = &d->numsz[n];
+	}
+	if (e && e->w >= 0) {
+		*tw = e->w;
+		*th = e->h;
+		return;
+	}
+	char num[24];
+	snprintf(num, sizeof num, "%ld", n);
+	PangoLayout *l = layout_new(d, num, font, 1, 0);
+	layout_size(l, tw, th);
+	g_object_unref(l);
+	if (e) {
+		e->w = *tw;
+		e->h = *th;
+	}
+}
+
 static int
 district_landscape(const struct doc *d, const struct dist *ds)
 {
@@ -1324,12 +1383,8 @@ map_page(struct doc *d, struct dist *ds)
 					                   ? hr[r]->syms[k].size
 					                   : 8) *
 					                  PX / 2);
-		char num[24];
-		snprintf(num, sizeof num, "%ld", ds->hh[i].number);
-		PangoLayout *l = layout_new(d, num, font, 1, 0);
 		double tw, th;
-		layout_size(l, &tw, &th);
-		g_object_unref(l);
+		number_size(d, ds->hh[i].number, font, &tw, &th);
 		to_page(&v, ds->hh[i].x, ds->hh[i].y, &labels[i].x,
 		        &labels[i].y);
 		labels[i].w = tw + 2;
@@ -1337,12 +1392,13 @@ map_page(struct doc *d, struct dist *ds)
 	}
 	if (radius <= 0)
 		radius = 4;
-	int crowded = 0;
-	for (size_t i = 0; i < ds->nhh && !crowded; i++)
-		for (size_t j = i + 1; j < ds->nhh && !crowded; j++)
-			crowded =
-			    hypot(labels[i].x - labels[j].x,
-			          labels[i].y - labels[j].y) < 2 * radius + 0.5;
+	int crowded =
+	    er_label_markers_within(labels, ds->nhh, 2 * radius + 0.5, d->err);
+	if (crowded < 0) {
+		er_free(labels);
+		d->rc = ER_ENOMEM;
+		goto fail_nb;
+	}
 	struct er_label_params lp = {
 	    .marker_radius = radius,
 	    .gap = 0.6,
@@ -1350,6 +1406,7 @@ map_page(struct doc *d, struct dist *ds)
 	    .miny = v.fy + 1,
 	    .maxx = v.fx + v.fw - 1,
 	    .maxy = v.fy + v.fh - 1,
+	    .max_leader = MAX_LEADER,
 	};
 	/* Where markers would overlap, each marker and its number move
 	 * as one box to the nearest free place, a dot and a line keeping
@@ -2173,6 +2230,8 @@ doc_release(struct doc *d)
 	d->surface = NULL;
 	toc_free(d);
 	ER_FREE(d->recipient);
+	ER_FREE(d->numsz);
+	d->nnumsz = 0;
 }
 
 static const char *

@@ -1,7 +1,8 @@
 /* Label placement: 200 households within 50 m on a 1:10000 map, where
  * every label must be shown and none may overlap another label or any
- * marker; plus sparse markers (labels beside them, no leaders) and a
- * frame too small to hold them all. */
+ * marker; plus sparse markers (labels beside them, no leaders), a
+ * frame too small to hold them all, and thousands of markers with a
+ * bounded leader, where the work done must stay within a bound. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +38,34 @@ box_dist(double x, double y, double w, double h, double px, double py)
 	double dx = fmax(fmax(x - px, 0), px - (x + w));
 	double dy = fmax(fmax(y - py, 0), py - (y + h));
 	return hypot(dx, dy);
+}
+
+/* Placed labels only: inside the frame, over no marker (anchored: but
+ * their own), over no other placed label. Markers are binned in cells
+ * of the largest label's size so thousands stay quick. */
+static void
+check_placed(const struct er_label *L, size_t n,
+             const struct er_label_params *p)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!L[i].placed)
+			continue;
+		assert_true(L[i].lx >= p->minx && L[i].ly >= p->miny);
+		assert_true(L[i].lx + L[i].w <= p->maxx);
+		assert_true(L[i].ly + L[i].h <= p->maxy);
+		for (size_t j = 0; j < n; j++) {
+			double d = box_dist(L[i].lx, L[i].ly, L[i].w, L[i].h,
+			                    L[j].x, L[j].y);
+			if (d < p->marker_radius && !(p->anchored && i == j))
+				fail_msg("label %zu covers marker %zu (%g)", i,
+				         j, d);
+			if (j > i && L[j].placed &&
+			    er_label_boxes_overlap(L[i].lx, L[i].ly, L[i].w,
+			                           L[i].h, L[j].lx, L[j].ly,
+			                           L[j].w, L[j].h, 0))
+				fail_msg("labels %zu and %zu overlap", i, j);
+		}
+	}
 }
 
 static void
@@ -214,6 +243,105 @@ test_markers_moved_apart(void **state)
 	assert_true(moved > N / 2);
 }
 
+/* A 1:25000 page of a district of 4000 households, crowded as the
+ * atlas's busiest pages are at a million registrants: markers moved
+ * apart (anchored), leaders at most 60 mm. Whatever cannot be placed
+ * is counted, nothing overlaps, and the candidate boxes tested stay
+ * below the rings within the leader's reach for each label. */
+static void
+test_thousands_bounded(void **state)
+{
+	(void)state;
+	enum { N = 4000 };
+	static struct er_label L[N];
+	uint64_t s = 0xD1B54A32D192ED03ULL;
+	double r = 5.25, mm = 72 / 25.4, h = 2 * r;
+	for (size_t i = 0; i < N; i++) {
+		/* a dense core and a sparser ring round it */
+		double d = (i % 4 ? 60 : 160) * sqrt(unit(&s));
+		double t = 2 * M_PI * unit(&s);
+		L[i].x = 300 + d * cos(t);
+		L[i].y = 400 + d * sin(t);
+		char num[8];
+		int digits = snprintf(num, sizeof num, "%zu", i + 1);
+		L[i].w = 2 * r + 1 + 2 + 5.6 * digits;
+		L[i].h = h;
+		L[i].ox = r;
+		L[i].oy = r;
+	}
+	unsigned long tested = 0;
+	struct er_label_params p = {.marker_radius = 1,
+	                            .gap = 0.5,
+	                            .anchored = 1,
+	                            .minx = 40,
+	                            .miny = 80,
+	                            .maxx = 560,
+	                            .maxy = 760,
+	                            .max_leader = 60 * mm,
+	                            .ntested = &tested};
+	struct er_error err = {0};
+	long unplaced = er_label_place(L, N, &p, &err);
+	assert_true(unplaced > 0 && unplaced < N);
+	long count = 0, far = 0;
+	for (size_t i = 0; i < N; i++) {
+		count += !L[i].placed;
+		/* the box's marker (its left part) within reach */
+		double mx = L[i].lx + r, my = L[i].ly + h / 2;
+		if (L[i].placed &&
+		    hypot(mx - L[i].x, my - L[i].y) > 60 * mm + L[i].w)
+			far++;
+	}
+	assert_int_equal(count, unplaced);
+	assert_int_equal(far, 0);
+	check_placed(L, N, &p);
+	/* rings r + k step out to the reach, step = 0.6 h, each with
+	 * at least 8 candidates, plus the anchored spot: what a search
+	 * of every ring costs, for each label */
+	double step = 0.6 * h, rings = 0;
+	for (double R = 1; R <= 60 * mm; R += step)
+		rings += fmax(8, ceil(2 * M_PI * R / step));
+	print_message("# %lu candidates for %d labels (%ld unplaced); "
+	              "full search %.0f each\n",
+	              tested, N, unplaced, rings + 1);
+	assert_true(tested <= (unsigned long)(N * (rings + 1)));
+}
+
+/* A frame already full of markers, 2.5 pt apart: no label finds room
+ * beside its marker, and soon none searches the rings for it. */
+static void
+test_full_frame_stops(void **state)
+{
+	(void)state;
+	enum { SIDE = 80, N = SIDE * SIDE };
+	static struct er_label L[N];
+	double r = 5.25;
+	for (size_t i = 0; i < N; i++) {
+		L[i].x = 100 + 2.5 * (double)(i % SIDE);
+		L[i].y = 100 + 2.5 * (double)(i / SIDE);
+		char num[8];
+		int digits = snprintf(num, sizeof num, "%zu", i + 1);
+		L[i].w = 2 * r + 1 + 2 + 5.6 * digits;
+		L[i].h = 2 * r;
+		L[i].ox = r;
+		L[i].oy = r;
+	}
+	unsigned long tested = 0;
+	struct er_label_params p = {.marker_radius = 1,
+	                            .gap = 0.5,
+	                            .anchored = 1,
+	                            .minx = 99,
+	                            .miny = 99,
+	                            .maxx = 100 + 2.5 * SIDE,
+	                            .maxy = 100 + 2.5 * SIDE,
+	                            .max_leader = 170,
+	                            .ntested = &tested};
+	struct er_error err = {0};
+	assert_int_equal(er_label_place(L, N, &p, &err), N);
+	/* the spot over its own marker, and not much more: searching
+	 * the rings would test thousands for each */
+	assert_true(tested <= 20 * N);
+}
+
 int
 main(void)
 {
@@ -222,6 +350,8 @@ main(void)
 	    cmocka_unit_test(test_sparse_no_leaders),
 	    cmocka_unit_test(test_frame_too_small),
 	    cmocka_unit_test(test_markers_moved_apart),
+	    cmocka_unit_test(test_thousands_bounded),
+	    cmocka_unit_test(test_full_frame_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
