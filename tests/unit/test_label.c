@@ -72,26 +72,9 @@ static void
 check_layout(const struct er_label *L, size_t n,
              const struct er_label_params *p)
 {
+	check_placed(L, n, p);
 	for (size_t i = 0; i < n; i++) {
 		assert_true(L[i].placed);
-		assert_true(L[i].lx >= p->minx && L[i].ly >= p->miny);
-		assert_true(L[i].lx + L[i].w <= p->maxx);
-		assert_true(L[i].ly + L[i].h <= p->maxy);
-		for (size_t j = 0; j < n; j++) {
-			/* no label over any marker, its own included */
-			double d = box_dist(L[i].lx, L[i].ly, L[i].w, L[i].h,
-			                    L[j].x, L[j].y);
-			/* anchored: a box holds its own marker */
-			if (d < p->marker_radius && !(p->anchored && i == j))
-				fail_msg("label %zu covers marker %zu (%g)", i,
-				         j, d);
-			if (j <= i)
-				continue;
-			if (er_label_boxes_overlap(L[i].lx, L[i].ly, L[i].w,
-			                           L[i].h, L[j].lx, L[j].ly,
-			                           L[j].w, L[j].h, 0))
-				fail_msg("labels %zu and %zu overlap", i, j);
-		}
 		/* a leader ends on its label's box, a label without one
 		 * sits right beside its marker */
 		double d =
