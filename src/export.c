@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "export.h"
@@ -687,4 +688,18 @@ er_x_audit(struct er_register *reg, const char *action, const char *path,
 		.households = households,
 	};
 	return er_audit_append(reg, &row, err);
+}
+
+void
+er_export_time_iso(char out[24])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (!sde || !*sde) {
+		er_now_iso(out);
+		return;
+	}
+	time_t t = (time_t)strtoll(sde, NULL, 10);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

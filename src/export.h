@@ -48,6 +48,10 @@ struct er_xdistrict {
 	double minx, miny, maxx, maxy;
 };
 
+/* The export time as "YYYY-MM-DDTHH:MM:SSZ": SOURCE_DATE_EPOCH when
+ * set (reproducible files), else now. Audit rows keep the real time. */
+void er_export_time_iso(char out[24]);
+
 /* Loads a district and its figures (shown counts for mode). ER_EUSAGE
  * when there is no such district. Free with er_x_district_finish(). */
 enum er_code er_x_district_load(struct er_register *reg, const char *code,

@@ -553,7 +553,7 @@ district_data(struct kml *k, const struct er_xdistrict *d,
 {
 	char rate[48], now[24];
 	rate_text(rate, sizeof rate, d->assigned, d->registrants);
-	er_now_iso(now);
+	er_export_time_iso(now);
 	start(k, "ExtendedData");
 	data(k, "district_code", d->code);
 	data(k, "district_name", d->name);

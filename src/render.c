@@ -340,6 +340,16 @@ page_begin(struct doc *d, double w, double h)
 			    d->surface, CAIRO_PDF_METADATA_TITLE, d->title);
 			cairo_pdf_surface_set_metadata(
 			    d->surface, CAIRO_PDF_METADATA_CREATOR, "evacreg");
+			/* Cairo stamps the wall clock otherwise */
+			if (getenv("SOURCE_DATE_EPOCH")) {
+				char iso[24];
+				er_export_time_iso(iso);
+				cairo_pdf_surface_set_metadata(
+				    d->surface, CAIRO_PDF_METADATA_CREATE_DATE,
+				    iso);
+				cairo_pdf_surface_set_metadata(
+				    d->surface, CAIRO_PDF_METADATA_MOD_DATE, iso);
+			}
 			d->cr = cairo_create(d->surface);
 		} else {
 			cairo_pdf_surface_set_size(d->surface, w, h);

@@ -73,6 +73,8 @@ help(void)
 	    "households written, SHA-256): see 'evacreg audit DB'. Files are "
 	    "created\n"
 	    "mode 0600 and renamed into place only when complete.\n"
+	    "SOURCE_DATE_EPOCH, when set, is the export time written in the "
+	    "files.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --district CODE  the district to write; --out is the file\n"

@@ -121,6 +121,18 @@ for r in csv.DictReader(open(sys.argv[1])):
 print("# %d audit rows match their files" % n)
 PY
 
+# 4. SOURCE_DATE_EPOCH: the same district exported again, a second
+# later, gives the same bytes (its created_at is the given time)
+SOURCE_DATE_EPOCH=1790000000 "$exe" export kml "$db" --district "$code" \
+	--out "$work/sde1.kml" >/dev/null || fail "export under SOURCE_DATE_EPOCH"
+sleep 1
+SOURCE_DATE_EPOCH=1790000000 "$exe" export kml "$db" --district "$code" \
+	--out "$work/sde2.kml" >/dev/null || fail "export under SOURCE_DATE_EPOCH"
+cmp -s "$work/sde1.kml" "$work/sde2.kml" ||
+	fail "two exports under SOURCE_DATE_EPOCH differ"
+grep -q '2026-09-21T' "$work/sde1.kml" ||
+	fail "created_at is not SOURCE_DATE_EPOCH's time"
+
 if [ $fails -gt 0 ]; then
 	echo "$fails checks failed"
 	exit 1
