@@ -253,6 +253,58 @@ hh_flush(struct hhbuf *b, er_xhousehold_fn fn, void *ud, struct er_error *err)
 }
 
 enum er_code
+er_x_map_households(struct er_register *reg, const char *code,
+		    enum er_mode mode, er_xhousehold_fn fn, void *ud,
+		    struct er_error *err)
+{
+	struct er_store *st = reg->st;
+	enum er_stmt q = ER_STMT_X_MAP_HOUSEHOLDS;
+	enum er_code rc = er_store_query(st, q, err, "tll", code,
+					 (long)(mode == ER_MODE_DISASTER),
+					 optout(reg));
+	if (rc)
+		return rc;
+	struct er_xhousehold h = {0};
+	char hid[256] = "", mob[16] = "";
+	int r, best = 0;
+	while ((r = er_store_next(st, q, err)) == 1) {
+		long number = (long)er_store_int(st, q, 0);
+		if (h.npersons && number != h.number) {
+			h.mobility = mob;
+			if ((rc = fn(&h, ud, err))) {
+				er_store_done(st, q);
+				return rc;
+			}
+			h.npersons = 0;
+		}
+		if (!h.npersons) {
+			const char *id = er_store_text(st, q, 1);
+			snprintf(hid, sizeof hid, "%s", id ? id : "");
+			h.number = number;
+			h.household_id = hid;
+			h.lon = er_store_double(st, q, 2);
+			h.lat = er_store_double(st, q, 3);
+			mob[0] = '\0';
+			best = 0;
+		}
+		h.npersons++;
+		const char *m = er_store_text(st, q, 4);
+		int rank = mobility_rank(m ? m : "");
+		if (rank > best) {
+			best = rank;
+			snprintf(mob, sizeof mob, "%s", m);
+		}
+	}
+	if (r < 0)
+		return ER_EDB;
+	if (h.npersons) {
+		h.mobility = mob;
+		rc = fn(&h, ud, err);
+	}
+	return rc;
+}
+
+enum er_code
 er_x_households(struct er_register *reg, const char *code, enum er_mode mode,
 		er_xhousehold_fn fn, void *ud, struct er_error *err)
 {

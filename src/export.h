@@ -74,6 +74,13 @@ enum er_code er_x_households(struct er_register *reg, const char *code,
 			     enum er_mode mode, er_xhousehold_fn fn, void *ud,
 			     struct er_error *err);
 
+/* As er_x_households(), for maps: number, place and mobility only
+ * (address NULL, persons NULL, npersons counted), read from an index
+ * without the registrants' rows. */
+enum er_code er_x_map_households(struct er_register *reg, const char *code,
+				 enum er_mode mode, er_xhousehold_fn fn,
+				 void *ud, struct er_error *err);
+
 struct er_xshelter {
 	const char *id, *name, *kind, *address, *hazards;
 	long capacity; /* -1 unknown */

@@ -1882,8 +1882,8 @@ dist_load(struct doc *d, const char *code, struct dist *ds, int households)
 	ds->pmaxy = ds->d.shape.maxy;
 	if (!households)
 		return ER_OK;
-	rc =
-	    er_x_households(d->reg, code, d->opt->mode, collect_hh, ds, d->err);
+	rc = er_x_map_households(d->reg, code, d->opt->mode, collect_hh, ds,
+	                         d->err);
 	if (rc)
 		return d->rc = rc;
 	return ER_OK;

@@ -100,11 +100,12 @@ BEGIN
 END;
 
 -- Exports read a district's active registrants from this index alone
--- (figures, numbering, which households to write); only the rows they
--- write are read from the table, for their names and needs.
+-- (figures, numbering, which households to write, the map's markers);
+-- only the rows a KML or list page writes are read from the table, for
+-- their names and needs.
 CREATE INDEX registrant_district ON registrant
-	(district_code, household_id, id, consent, assigned, loc_lat, loc_lon,
-	status, removed_at)
+	(district_code, household_id, id, consent, assigned, mobility, loc_lat,
+	loc_lon, status, removed_at)
 	WHERE status = 'active' AND removed_at IS NULL;
 -- Every member of a household (locations borrowed within it), and
 -- coverage, which reads only this index (grouped by household), never
