@@ -43,6 +43,59 @@ dup0(const char *s)
 	return s ? er_strdup(s) : NULL;
 }
 
+/* ---- the district scan -------------------------------------------------*/
+
+/* Mobility codes, in the order of the CHECK; 0 is none. */
+static const char *const mobility_codes[] = {"",          "walk",
+                                             "cane",      "wheelchair",
+                                             "bedridden", "other"};
+#define NMOB (sizeof mobility_codes / sizeof mobility_codes[0])
+
+static unsigned char
+mobility_index(const char *m)
+{
+	for (unsigned char i = 1; m && i < NMOB; i++)
+		if (!strcmp(m, mobility_codes[i]))
+			return i;
+	return 0;
+}
+
+/* One active household of the district: its first member's place. */
+struct xhh {
+	size_t hid;  /* offset of its id in the arena */
+	double lon, lat;
+	long number; /* 0: none yet */
+};
+
+/* One person shown, in number order once sorted. */
+struct xrow {
+	long number;
+	int64_t rowid;
+	size_t hh;   /* index into the households */
+	size_t seq;  /* position in the scan: (household, id) order */
+	unsigned char mob;
+};
+
+struct er_xshown {
+	struct xhh *hh;
+	size_t nhh, caphh;
+	struct xrow *rows;
+	size_t nrows, caprows;
+	char *arena; /* household ids, NUL-terminated */
+	size_t alen, acap;
+};
+
+static void
+shown_free(struct er_xshown *x)
+{
+	if (!x)
+		return;
+	er_free(x->hh);
+	er_free(x->rows);
+	er_free(x->arena);
+	er_free(x);
+}
+
 void
 er_x_district_finish(struct er_xdistrict *d)
 {
@@ -51,7 +104,246 @@ er_x_district_finish(struct er_xdistrict *d)
 	er_free(d->association_code);
 	er_free(d->association_name);
 	er_mpoly_finish(&d->shape);
+	shown_free(d->rows);
 	memset(d, 0, sizeof *d);
+}
+
+static const char *
+hid_of(const struct er_xshown *x, size_t h)
+{
+	return x->arena + x->hh[h].hid;
+}
+
+/* Adds a household (id copied into the arena); -1 when out of memory. */
+static int
+add_household(struct er_xshown *x, const char *id, double lon, double lat)
+{
+	size_t len = strlen(id) + 1;
+	if (x->alen + len > x->acap) {
+		size_t c = x->acap ? x->acap : 4096;
+		while (x->alen + len > c)
+			c *= 2;
+		char *a = er_realloc(x->arena, c);
+		if (!a)
+			return -1;
+		x->arena = a;
+		x->acap = c;
+	}
+	if (x->nhh == x->caphh) {
+		size_t c = x->caphh ? x->caphh * 2 : 256;
+		struct xhh *h = er_realloc(x->hh, c * sizeof *h);
+		if (!h)
+			return -1;
+		x->hh = h;
+		x->caphh = c;
+	}
+	memcpy(x->arena + x->alen, id, len);
+	x->hh[x->nhh++] = (struct xhh){.hid = x->alen, .lon = lon, .lat = lat};
+	x->alen += len;
+	return 0;
+}
+
+static int
+add_row(struct er_xshown *x, int64_t rowid, unsigned char mob)
+{
+	if (x->nrows == x->caprows) {
+		size_t c = x->caprows ? x->caprows * 2 : 256;
+		struct xrow *r = er_realloc(x->rows, c * sizeof *r);
+		if (!r)
+			return -1;
+		x->rows = r;
+		x->caprows = c;
+	}
+	x->rows[x->nrows] = (struct xrow){.rowid = rowid,
+	                                  .hh = x->nhh - 1,
+	                                  .seq = x->nrows,
+	                                  .mob = mob};
+	x->nrows++;
+	return 0;
+}
+
+/* What one household adds to the figures, counted as its rows pass. */
+struct hhstate {
+	int unassigned; /* has a member without a supporter */
+	int unassigned_ok; /* ... who may be shared */
+	int shown;
+};
+
+static void
+hh_close(struct er_xdistrict *d, const struct hhstate *s)
+{
+	d->households++;
+	d->unassigned_households += s->unassigned;
+	d->withheld_households += s->unassigned && !s->unassigned_ok;
+	d->shown_households += s->shown;
+}
+
+/* Reads the district's active registrants from the index once: the
+ * figures into d, its households, and the persons shown in mode. */
+static enum er_code
+scan(struct er_register *reg, const char *code, enum er_mode mode,
+     struct er_xdistrict *d, struct er_xshown *x, struct er_error *err)
+{
+	struct er_store *st = reg->st;
+	enum er_stmt q = ER_STMT_X_SCAN;
+	enum er_code rc = er_store_query(st, q, err, "t", code);
+	if (rc)
+		return rc;
+	int opt_out = optout(reg) != 0;
+	int disaster = mode == ER_MODE_DISASTER;
+	struct hhstate hs = {0};
+	const char *cur = NULL;
+	int r;
+	while ((r = er_store_next(st, q, err)) == 1) {
+		const char *hid = er_store_text(st, q, 0);
+		if (!hid)
+			hid = "";
+		if (!cur || strcmp(hid, cur) != 0) {
+			if (cur)
+				hh_close(d, &hs);
+			memset(&hs, 0, sizeof hs);
+			if (add_household(x, hid, er_store_double(st, q, 5),
+			                  er_store_double(st, q, 6)))
+				goto nomem;
+			cur = hid_of(x, x->nhh - 1);
+		}
+		const char *consent = er_store_text(st, q, 2);
+		int ok = consent && (!strcmp(consent, "yes") ||
+		                     (opt_out && !strcmp(consent, "unanswered")));
+		int asg = er_store_int(st, q, 3) > 0;
+		d->registrants++;
+		d->assigned += asg;
+		d->consented += ok;
+		if (asg)
+			continue;
+		hs.unassigned = 1;
+		hs.unassigned_ok |= ok;
+		if (!ok)
+			d->withheld++;
+		if (disaster || ok) {
+			hs.shown = 1;
+			d->shown++;
+			if (add_row(x, er_store_int(st, q, 1),
+			            mobility_index(er_store_text(st, q, 4))))
+				goto nomem;
+		}
+	}
+	if (r < 0)
+		return ER_EDB;
+	if (cur)
+		hh_close(d, &hs);
+	d->unassigned = d->registrants - d->assigned;
+	return ER_OK;
+nomem:
+	er_store_done(st, q);
+	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+}
+
+static const struct er_xshown *cmp_ctx;
+
+static int
+cmp_hid(const void *key, const void *elem)
+{
+	return strcmp(key, hid_of(cmp_ctx, (size_t)((const struct xhh *)elem -
+	                                            cmp_ctx->hh)));
+}
+
+/* New households: north to south, then west to east, then by id. */
+static int
+cmp_new(const void *a, const void *b)
+{
+	const struct xhh *p = &cmp_ctx->hh[*(const size_t *)a];
+	const struct xhh *q = &cmp_ctx->hh[*(const size_t *)b];
+	if (p->lat != q->lat)
+		return p->lat > q->lat ? -1 : 1;
+	if (p->lon != q->lon)
+		return p->lon < q->lon ? -1 : 1;
+	return strcmp(cmp_ctx->arena + p->hid, cmp_ctx->arena + q->hid);
+}
+
+/* Gives every household its number: the stored one, else a new one
+ * after the district's largest (stored in the caller's transaction).
+ * Numbers stay with a household for good. */
+static enum er_code
+number(struct er_register *reg, const char *code, struct er_xshown *x,
+       struct er_error *err)
+{
+	struct er_store *st = reg->st;
+	enum er_stmt q = ER_STMT_X_NUMBERS;
+	enum er_code rc = er_store_query(st, q, err, "t", code);
+	if (rc)
+		return rc;
+	long max = 0;
+	int r;
+	cmp_ctx = x;
+	while ((r = er_store_next(st, q, err)) == 1) {
+		const char *hid = er_store_text(st, q, 0);
+		long n = (long)er_store_int(st, q, 1);
+		if (n > max)
+			max = n;
+		struct xhh *h = hid ? bsearch(hid, x->hh, x->nhh, sizeof *x->hh,
+		                              cmp_hid)
+		                    : NULL;
+		if (h)
+			h->number = n;
+	}
+	if (r < 0)
+		return ER_EDB;
+	size_t nnew = 0;
+	for (size_t i = 0; i < x->nhh; i++)
+		nnew += !x->hh[i].number;
+	if (!nnew)
+		return ER_OK;
+	size_t *idx = er_malloc(nnew * sizeof *idx);
+	if (!idx)
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0, j = 0; i < x->nhh; i++)
+		if (!x->hh[i].number)
+			idx[j++] = i;
+	cmp_ctx = x;
+	qsort(idx, nnew, sizeof *idx, cmp_new);
+	char now[24];
+	er_now_iso(now);
+	for (size_t j = 0; j < nnew && !rc; j++) {
+		struct xhh *h = &x->hh[idx[j]];
+		h->number = max + 1 + (long)j;
+		rc = er_store_run(st, ER_STMT_X_NUMBER_ADD, NULL, err, "ttlt",
+		                  code, x->arena + h->hid, h->number, now);
+	}
+	er_free(idx);
+	return rc;
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct xrow *p = a, *q = b;
+	if (p->number != q->number)
+		return p->number < q->number ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* Scans, numbers, and orders the persons shown by household number. */
+static enum er_code
+scan_numbered(struct er_register *reg, const char *code, enum er_mode mode,
+              struct er_xdistrict *d, struct er_xshown **out,
+              struct er_error *err)
+{
+	struct er_xshown *x = er_calloc(1, sizeof *x);
+	if (!x)
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	enum er_code rc = scan(reg, code, mode, d, x, err);
+	if (!rc)
+		rc = number(reg, code, x, err);
+	if (rc) {
+		shown_free(x);
+		return rc;
+	}
+	for (size_t i = 0; i < x->nrows; i++)
+		x->rows[i].number = x->hh[x->rows[i].hh].number;
+	qsort(x->rows, x->nrows, sizeof *x->rows, cmp_row);
+	*out = x;
+	return ER_OK;
 }
 
 enum er_code
@@ -88,25 +380,8 @@ er_x_district_load(struct er_register *reg, const char *code, enum er_mode mode,
 		rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	q = ER_STMT_X_FIGURES;
-	if ((rc = er_store_query(st, q, err, "ltl", optout(reg), code,
-	                         (long)(mode == ER_MODE_DISASTER))))
+	if ((rc = scan_numbered(reg, d->code, mode, d, &d->rows, err)))
 		goto fail;
-	if (er_store_next(st, q, err) != 1) {
-		rc = ER_EDB;
-		goto fail;
-	}
-	d->registrants = (long)er_store_int(st, q, 0);
-	d->assigned = (long)er_store_int(st, q, 1);
-	d->consented = (long)er_store_int(st, q, 2);
-	d->households = (long)er_store_int(st, q, 3);
-	d->unassigned_households = (long)er_store_int(st, q, 4);
-	d->withheld = (long)er_store_int(st, q, 5);
-	d->withheld_households = (long)er_store_int(st, q, 6);
-	d->shown = (long)er_store_int(st, q, 7);
-	d->shown_households = (long)er_store_int(st, q, 8);
-	d->unassigned = d->registrants - d->assigned;
-	er_store_done(st, q);
 	return ER_OK;
 fail:
 	er_x_district_finish(d);
@@ -116,16 +391,15 @@ fail:
 enum er_code
 er_x_number(struct er_register *reg, const char *code, struct er_error *err)
 {
-	int64_t max = 0;
-	char now[24];
-	er_now_iso(now);
-	enum er_code rc =
-		er_store_scalar(reg->st, ER_STMT_X_NUMBER_MAX, &max, err, "t",
-				code);
-	if (rc)
-		return rc;
-	return er_store_run(reg->st, ER_STMT_X_NUMBER_NEW, NULL, err, "tti",
-			    code, now, max);
+	struct er_xdistrict d = {0};
+	struct er_xshown *x = er_calloc(1, sizeof *x);
+	if (!x)
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	enum er_code rc = scan(reg, code, ER_MODE_NORMAL, &d, x, err);
+	if (!rc)
+		rc = number(reg, code, x, err);
+	shown_free(x);
+	return rc;
 }
 
 static const char *
@@ -178,205 +452,203 @@ reason_labels(const char *codes, char *out, size_t len)
 	}
 }
 
-/* One household being collected: copies of the rows' strings. */
-struct hhbuf {
-	long number;
-	char *household_id;
-	double lon, lat;
-	size_t n, cap;
-	struct er_xperson *p;
-	char **strings; /* every string owned, freed per household */
-	size_t ns, capS;
-};
-
+/* The most limiting mobility of rows [a, b). */
 static const char *
-keep(struct hhbuf *b, const char *s, int *oom)
+rows_mobility(const struct er_xshown *x, size_t a, size_t b)
 {
-	if (!s)
-		return NULL;
-	if (b->ns == b->capS) {
-		size_t c = b->capS ? b->capS * 2 : 64;
-		char **x = er_realloc(b->strings, c * sizeof *x);
-		if (!x) {
-			*oom = 1;
-			return NULL;
-		}
-		b->strings = x;
-		b->capS = c;
-	}
-	char *d = er_strdup(s);
-	if (!d) {
-		*oom = 1;
-		return NULL;
-	}
-	b->strings[b->ns++] = d;
-	return d;
-}
-
-static void
-hh_clear(struct hhbuf *b)
-{
-	for (size_t i = 0; i < b->ns; i++)
-		er_free(b->strings[i]);
-	b->ns = 0;
-	b->n = 0;
-	ER_FREE(b->household_id);
-}
-
-static enum er_code
-hh_flush(struct hhbuf *b, er_xhousehold_fn fn, void *ud, struct er_error *err)
-{
-	if (!b->n)
-		return ER_OK;
 	const char *mob = "";
 	int best = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		int r = mobility_rank(b->p[i].mobility);
+	for (size_t i = a; i < b; i++) {
+		const char *m = mobility_codes[x->rows[i].mob];
+		int r = mobility_rank(m);
 		if (r > best) {
 			best = r;
-			mob = b->p[i].mobility;
+			mob = m;
 		}
 	}
-	struct er_xhousehold h = {
-		.number = b->number,
-		.household_id = b->household_id,
-		.lon = b->lon,
-		.lat = b->lat,
-		.address = b->p[0].address,
-		.mobility = mob,
-		.npersons = b->n,
-		.persons = b->p,
-	};
-	enum er_code rc = fn(&h, ud, err);
-	hh_clear(b);
-	return rc;
+	return mob;
 }
 
-enum er_code
-er_x_map_households(struct er_register *reg, const char *code,
-		    enum er_mode mode, er_xhousehold_fn fn, void *ud,
-		    struct er_error *err)
+/* The end of the household starting at row a. */
+static size_t
+household_end(const struct er_xshown *x, size_t a)
 {
-	struct er_store *st = reg->st;
-	enum er_stmt q = ER_STMT_X_MAP_HOUSEHOLDS;
-	enum er_code rc = er_store_query(st, q, err, "tll", code,
-					 (long)(mode == ER_MODE_DISASTER),
-					 optout(reg));
-	if (rc)
-		return rc;
-	struct er_xhousehold h = {0};
-	char hid[256] = "", mob[16] = "";
-	int r, best = 0;
-	while ((r = er_store_next(st, q, err)) == 1) {
-		long number = (long)er_store_int(st, q, 0);
-		if (h.npersons && number != h.number) {
-			h.mobility = mob;
-			if ((rc = fn(&h, ud, err))) {
-				er_store_done(st, q);
-				return rc;
-			}
-			h.npersons = 0;
-		}
-		if (!h.npersons) {
-			const char *id = er_store_text(st, q, 1);
-			snprintf(hid, sizeof hid, "%s", id ? id : "");
-			h.number = number;
-			h.household_id = hid;
-			h.lon = er_store_double(st, q, 2);
-			h.lat = er_store_double(st, q, 3);
-			mob[0] = '\0';
-			best = 0;
-		}
-		h.npersons++;
-		const char *m = er_store_text(st, q, 4);
-		int rank = mobility_rank(m ? m : "");
-		if (rank > best) {
-			best = rank;
-			snprintf(mob, sizeof mob, "%s", m);
-		}
-	}
-	if (r < 0)
-		return ER_EDB;
-	if (h.npersons) {
-		h.mobility = mob;
-		rc = fn(&h, ud, err);
+	size_t b = a + 1;
+	while (b < x->nrows && x->rows[b].number == x->rows[a].number)
+		b++;
+	return b;
+}
+
+enum er_code
+er_x_map_households(struct er_register *reg, const struct er_xdistrict *d,
+		    er_xhousehold_fn fn, void *ud, struct er_error *err)
+{
+	(void)reg;
+	const struct er_xshown *x = d->rows;
+	enum er_code rc = ER_OK;
+	for (size_t a = 0, b; x && a < x->nrows && !rc; a = b) {
+		b = household_end(x, a);
+		const struct xhh *h = &x->hh[x->rows[a].hh];
+		struct er_xhousehold hh = {
+			.number = x->rows[a].number,
+			.household_id = x->arena + h->hid,
+			.lon = h->lon,
+			.lat = h->lat,
+			.mobility = rows_mobility(x, a, b),
+			.npersons = b - a,
+		};
+		rc = fn(&hh, ud, err);
 	}
 	return rc;
 }
 
+/* One household's persons: their strings live in one arena, so a
+ * household costs a few allocations however many fields it has. */
+struct hhbuf {
+	size_t cap;
+	struct er_xperson *p;
+	char *text;
+	size_t tlen, tcap;
+	size_t (*off)[11]; /* per person: its strings' offsets, or NOSTR */
+	size_t capoff;
+};
+
+#define NOSTR ((size_t)-1)
+
+static size_t
+keep(struct hhbuf *b, const char *s, size_t n, int *oom)
+{
+	if (!s)
+		return NOSTR;
+	if (b->tlen + n + 1 > b->tcap) {
+		size_t c = b->tcap ? b->tcap : 1024;
+		while (b->tlen + n + 1 > c)
+			c *= 2;
+		char *t = er_realloc(b->text, c);
+		if (!t) {
+			*oom = 1;
+			return NOSTR;
+		}
+		b->text = t;
+		b->tcap = c;
+	}
+	size_t at = b->tlen;
+	memcpy(b->text + at, s, n);
+	b->text[at + n] = '\0';
+	b->tlen += n + 1;
+	return at;
+}
+
+static const char *
+str_at(const struct hhbuf *b, size_t off)
+{
+	return off == NOSTR ? NULL : b->text + off;
+}
+
 enum er_code
-er_x_households(struct er_register *reg, const char *code, enum er_mode mode,
+er_x_households(struct er_register *reg, const struct er_xdistrict *d,
 		er_xhousehold_fn fn, void *ud, struct er_error *err)
 {
 	struct er_store *st = reg->st;
-	enum er_stmt q = ER_STMT_X_HOUSEHOLDS;
+	const struct er_xshown *x = d->rows;
+	enum er_stmt q = ER_STMT_X_PERSON;
 	char today[11];
 	er_today_iso(today);
-	enum er_code rc = er_store_query(st, q, err, "tll", code,
-					 (long)(mode == ER_MODE_DISASTER),
-					 optout(reg));
-	if (rc)
-		return rc;
 	struct hhbuf b = {0};
-	int r, oom = 0;
-	while ((r = er_store_next(st, q, err)) == 1) {
-		long number = (long)er_store_int(st, q, 0);
-		if (b.n && number != b.number &&
-		    (rc = hh_flush(&b, fn, ud, err)))
-			break;
-		if (!b.n) {
-			b.number = number;
-			b.household_id = er_strdup(er_store_text(st, q, 1));
-			b.lon = er_store_double(st, q, 2);
-			b.lat = er_store_double(st, q, 3);
-			if (!b.household_id)
-				oom = 1;
-		}
-		if (b.n == b.cap) {
-			size_t c = b.cap ? b.cap * 2 : 8;
-			struct er_xperson *p = er_realloc(b.p, c * sizeof *p);
+	enum er_code rc = ER_OK;
+	int oom = 0;
+	for (size_t a = 0, e; x && a < x->nrows && !rc && !oom; a = e) {
+		e = household_end(x, a);
+		size_t n = e - a;
+		if (n > b.cap) {
+			struct er_xperson *p = er_realloc(b.p, n * sizeof *p);
 			if (!p) {
 				oom = 1;
 				break;
 			}
 			b.p = p;
-			b.cap = c;
+			size_t (*o)[11] = er_realloc(b.off, n * sizeof *o);
+			if (!o) {
+				oom = 1;
+				break;
+			}
+			b.off = o;
+			b.cap = n;
 		}
-		struct er_xperson *p = &b.p[b.n++];
-		memset(p, 0, sizeof *p);
-		char labels[512];
-		reason_labels(er_store_text(st, q, 11), labels, sizeof labels);
-		p->id = keep(&b, er_store_text(st, q, 4), &oom);
-		p->name = keep(&b, er_store_text(st, q, 5), &oom);
-		p->kana = keep(&b, er_store_text(st, q, 6), &oom);
-		p->birth_date = keep(&b, er_store_text(st, q, 7), &oom);
-		p->sex = keep(&b, er_store_text(st, q, 8), &oom);
-		p->address = keep(&b, er_store_text(st, q, 9), &oom);
-		p->phone = keep(&b, er_store_text(st, q, 10), &oom);
-		p->reasons = keep(&b, er_store_text(st, q, 11), &oom);
-		p->reason_labels = keep(&b, labels, &oom);
-		const char *m = er_store_text(st, q, 12);
-		p->mobility = keep(&b, m ? m : "", &oom);
-		p->mobility_label = mobility_label(m);
-		p->consent = keep(&b, er_store_text(st, q, 13), &oom);
-		p->age = p->birth_date ? er_value_age(p->birth_date, today)
-				       : -1;
-		if (oom)
+		b.tlen = 0;
+		for (size_t i = 0; i < n && !oom; i++) {
+			if ((rc = er_store_query(st, q, err, "l",
+			                         (long)x->rows[a + i].rowid)))
+				break;
+			int r = er_store_next(st, q, err);
+			if (r != 1) {
+				rc = r < 0 ? ER_EDB
+				           : er_fail(err, ER_EDB, reg->path,
+				                     "a registrant left while "
+				                     "being written");
+				break;
+			}
+			for (int c = 0; c < 10; c++) {
+				const char *s = er_store_text(st, q, c);
+				b.off[i][c] =
+				    keep(&b, s, s ? er_store_bytes(st, q, c) : 0,
+				         &oom);
+			}
+			char labels[512];
+			reason_labels(er_store_text(st, q, 7), labels,
+			              sizeof labels);
+			er_store_done(st, q);
+			b.off[i][10] = keep(&b, labels, strlen(labels), &oom);
+		}
+		if (rc || oom)
 			break;
+		/* the arena is complete: turn offsets into pointers */
+		for (size_t i = 0; i < n; i++) {
+			struct er_xperson *p = &b.p[i];
+			p->id = str_at(&b, b.off[i][0]);
+			p->name = str_at(&b, b.off[i][1]);
+			p->kana = str_at(&b, b.off[i][2]);
+			p->birth_date = str_at(&b, b.off[i][3]);
+			p->sex = str_at(&b, b.off[i][4]);
+			p->address = str_at(&b, b.off[i][5]);
+			p->phone = str_at(&b, b.off[i][6]);
+			p->reasons = str_at(&b, b.off[i][7]);
+			const char *m = str_at(&b, b.off[i][8]);
+			p->mobility = m ? m : "";
+			p->mobility_label = mobility_label(m);
+			p->consent = str_at(&b, b.off[i][9]);
+			p->reason_labels = str_at(&b, b.off[i][10]);
+			p->age = p->birth_date
+			             ? er_value_age(p->birth_date, today)
+			             : -1;
+		}
+		const struct xhh *h = &x->hh[x->rows[a].hh];
+		const char *mob = "";
+		int best = 0;
+		for (size_t i = 0; i < n; i++) {
+			int r = mobility_rank(b.p[i].mobility);
+			if (r > best) {
+				best = r;
+				mob = b.p[i].mobility;
+			}
+		}
+		struct er_xhousehold hh = {
+			.number = x->rows[a].number,
+			.household_id = x->arena + h->hid,
+			.lon = h->lon,
+			.lat = h->lat,
+			.address = b.p[0].address,
+			.mobility = mob,
+			.npersons = n,
+			.persons = b.p,
+		};
+		rc = fn(&hh, ud, err);
 	}
-	if (oom) {
-		er_store_done(st, q);
+	if (oom && !rc)
 		rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
-	} else if (r < 0) {
-		rc = ER_EDB;
-	} else if (r == 0 && !rc) {
-		rc = hh_flush(&b, fn, ud, err);
-	} else {
-		er_store_done(st, q);
-	}
-	hh_clear(&b);
 	er_free(b.p);
-	er_free(b.strings);
+	er_free(b.off);
+	er_free(b.text);
 	return rc;
 }
 

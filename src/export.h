@@ -10,6 +10,7 @@
 #include "geom.h"
 
 struct er_register;
+struct er_xshown;
 
 struct er_xperson {
 	const char *id, *name, *kana, *birth_date, *sex, *address, *phone;
@@ -46,14 +47,18 @@ struct er_xdistrict {
 	long shown, shown_households;
 	struct er_mpoly shape; /* WGS84 */
 	double minx, miny, maxx, maxy;
+	struct er_xshown *rows; /* the persons shown, by household number */
 };
 
 /* The export time as "YYYY-MM-DDTHH:MM:SSZ": SOURCE_DATE_EPOCH when
  * set (reproducible files), else now. Audit rows keep the real time. */
 void er_export_time_iso(char out[24]);
 
-/* Loads a district and its figures (shown counts for mode). ER_EUSAGE
- * when there is no such district. Free with er_x_district_finish(). */
+/* Loads a district, its figures (shown counts for mode) and which
+ * persons it shows, numbering households that have no number yet (inside
+ * the caller's write transaction): one read of the district's index
+ * entries. ER_EUSAGE when there is no such district. Free with
+ * er_x_district_finish(). */
 enum er_code er_x_district_load(struct er_register *reg, const char *code,
                                 enum er_mode mode, struct er_xdistrict *d,
                                 struct er_error *err);
@@ -64,22 +69,23 @@ void er_x_district_finish(struct er_xdistrict *d);
 enum er_code er_x_number(struct er_register *reg, const char *code,
 			 struct er_error *err);
 
-/* Calls fn for each household with unassigned registrants to write in
- * this mode, in number order; the household and its persons are
- * borrowed for the call. Memory does not grow with the number of
- * households. */
+/* Calls fn for each household of d with unassigned registrants shown
+ * in d's mode, in number order; the household and its persons are
+ * borrowed for the call. Reads only the rows written, one household
+ * at a time. */
 typedef enum er_code (*er_xhousehold_fn)(const struct er_xhousehold *h,
 					 void *ud, struct er_error *err);
-enum er_code er_x_households(struct er_register *reg, const char *code,
-			     enum er_mode mode, er_xhousehold_fn fn, void *ud,
-			     struct er_error *err);
+enum er_code er_x_households(struct er_register *reg,
+			     const struct er_xdistrict *d, er_xhousehold_fn fn,
+			     void *ud, struct er_error *err);
 
 /* As er_x_households(), for maps: number, place and mobility only
- * (address NULL, persons NULL, npersons counted), read from an index
- * without the registrants' rows. */
-enum er_code er_x_map_households(struct er_register *reg, const char *code,
-				 enum er_mode mode, er_xhousehold_fn fn,
-				 void *ud, struct er_error *err);
+ * (address NULL, persons NULL, npersons counted), from what
+ * er_x_district_load() read. */
+enum er_code er_x_map_households(struct er_register *reg,
+				 const struct er_xdistrict *d,
+				 er_xhousehold_fn fn, void *ud,
+				 struct er_error *err);
 
 struct er_xshelter {
 	const char *id, *name, *kind, *address, *hazards;

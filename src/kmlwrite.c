@@ -806,7 +806,7 @@ write_district(struct er_register *reg, struct kml *k, FILE *f,
 	elem(k, "name", "未支援世帯");
 	elem(k, "open", "1");
 	struct hh_ctx c = {.k = k};
-	rc = er_x_households(reg, d->code, k->opt->mode, write_household, &c,
+	rc = er_x_households(reg, d, write_household, &c,
 	                     err);
 	if (rc)
 		goto fail;
@@ -1180,10 +1180,8 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 static enum er_code
 export_district(struct job *j, const char *code, const char *dst)
 {
-	enum er_code rc = er_x_number(j->reg, code, j->err);
-	if (rc)
-		return rc;
 	struct er_xdistrict d;
+	enum er_code rc;
 	if ((rc = er_x_district_load(j->reg, code, j->opt->mode, &d, j->err)))
 		return rc;
 	rc = write_file(j, dst, &d, NULL, 0);

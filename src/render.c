@@ -1800,8 +1800,8 @@ list_pages(struct doc *d, struct dist *ds)
 			return -1;
 		return 1;
 	}
-	enum er_code rc = er_x_households(d->reg, ds->d.code, d->opt->mode,
-	                                  list_household, &ls, d->err);
+	enum er_code rc =
+	    er_x_households(d->reg, &ds->d, list_household, &ls, d->err);
 	er_free(ls.p);
 	if (rc) {
 		if (!d->rc)
@@ -1882,8 +1882,7 @@ dist_load(struct doc *d, const char *code, struct dist *ds, int households)
 	ds->pmaxy = ds->d.shape.maxy;
 	if (!households)
 		return ER_OK;
-	rc = er_x_map_households(d->reg, code, d->opt->mode, collect_hh, ds,
-	                         d->err);
+	rc = er_x_map_households(d->reg, &ds->d, collect_hh, ds, d->err);
 	if (rc)
 		return d->rc = rc;
 	return ER_OK;

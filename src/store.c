@@ -581,6 +581,12 @@ er_store_int(struct er_store *st, enum er_stmt id, int col)
 	return sqlite3_column_int64(st->stmt[id], col);
 }
 
+size_t
+er_store_bytes(struct er_store *st, enum er_stmt id, int col)
+{
+	return (size_t)sqlite3_column_bytes(st->stmt[id], col);
+}
+
 double
 er_store_double(struct er_store *st, enum er_stmt id, int col)
 {

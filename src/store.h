@@ -84,6 +84,8 @@ void er_store_done(struct er_store *st, enum er_stmt id);
 const char *er_store_text(struct er_store *st, enum er_stmt id, int col);
 int64_t er_store_int(struct er_store *st, enum er_stmt id, int col);
 double er_store_double(struct er_store *st, enum er_stmt id, int col);
+/* Length in bytes of a text column (call after er_store_text()). */
+size_t er_store_bytes(struct er_store *st, enum er_stmt id, int col);
 int er_store_isnull(struct er_store *st, enum er_stmt id, int col);
 const void *er_store_blob(struct er_store *st, enum er_stmt id, int col,
 			  int *len);
