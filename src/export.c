@@ -995,12 +995,16 @@ enum er_code
 er_x_audit(struct er_register *reg, const char *action, const char *path,
 	   const char *shown_path, enum er_mode mode, const char *reason,
 	   const char *district, long registrants, long households,
-	   struct er_error *err)
+	   const char *sha256, struct er_error *err)
 {
 	char sha[65];
-	enum er_code rc = er_sha256_file(path, sha, err);
-	if (rc)
-		return rc;
+	if (sha256) {
+		snprintf(sha, sizeof sha, "%s", sha256);
+	} else {
+		enum er_code rc = er_sha256_file(path, sha, err);
+		if (rc)
+			return rc;
+	}
 	struct er_audit_row row = {
 		.action = action,
 		.file = shown_path,

@@ -155,13 +155,15 @@ enum er_code er_x_begin(struct er_register *reg, struct er_error *err);
 enum er_code er_x_commit(struct er_register *reg, struct er_error *err);
 void er_x_rollback(struct er_register *reg);
 
-/* Appends the audit row for one written file (SHA-256 of path, which
- * is still the temporary file). action: "export kml", "export pdf". */
+/* Appends the audit row for one written file: its SHA-256 as hashed
+ * while it was written, or when sha256 is NULL, of path (still the
+ * temporary file). action: "export kml", "export pdf". */
 enum er_code er_x_audit(struct er_register *reg, const char *action,
 			const char *path, const char *shown_path,
 			enum er_mode mode, const char *reason,
 			const char *district, long registrants,
-			long households, struct er_error *err);
+			long households, const char *sha256,
+			struct er_error *err);
 
 /* Checks mode and reason together: disaster mode needs a reason, normal
  * mode takes none. ER_EUSAGE otherwise. */

@@ -43,6 +43,9 @@ struct pending {
 
 struct kml {
 	xmlTextWriterPtr w;
+	FILE *f;                /* where the writer's output goes */
+	struct er_sha256 *sha;  /* ... hashed on the way */
+	char sha_hex[65];       /* set by kml_end() */
 	int bad; /* a writer call failed */
 	const struct er_style *style;
 	const struct er_kml_options *opt;
@@ -441,10 +444,32 @@ style_url(struct kml *k, const char *layer, struct props *p)
 
 /* ---- documents ---------------------------------------------------------*/
 
+/* The writer's output: into the file, hashed on the way, so the audit
+ * row needs no second read of what was written. */
+static int
+sink_write(void *ctx, const char *buf, int len)
+{
+	struct kml *k = ctx;
+	if (len <= 0)
+		return 0;
+	if (fwrite(buf, 1, (size_t)len, k->f) != (size_t)len)
+		return -1;
+	er_sha256_update(k->sha, buf, (size_t)len);
+	return len;
+}
+
 static enum er_code
 kml_begin(struct kml *k, FILE *f, struct er_error *err)
 {
-	xmlOutputBufferPtr out = xmlOutputBufferCreateFile(f, NULL);
+	k->f = f;
+	/* before any output: fewer, larger writes than libxml2's 4 KB */
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	k->sha_hex[0] = '\0';
+	er_sha256_free(k->sha);
+	if (!(k->sha = er_sha256_new()))
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	xmlOutputBufferPtr out =
+	    xmlOutputBufferCreateIO(sink_write, NULL, k, NULL);
 	if (!out)
 		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
 	k->w = xmlNewTextWriter(out);
@@ -461,7 +486,8 @@ kml_begin(struct kml *k, FILE *f, struct er_error *err)
 	return ER_OK;
 }
 
-/* Ends the document and flushes it into the file (which stays open). */
+/* Ends the document, flushes it into the file (which stays open) and
+ * takes its SHA-256. */
 static enum er_code
 kml_end(struct kml *k, const char *path, struct er_error *err)
 {
@@ -475,6 +501,8 @@ kml_end(struct kml *k, const char *path, struct er_error *err)
 	if (k->bad)
 		return er_fail(err, ER_EIO, path,
 		               "cannot write the KML (disk full?)");
+	if (er_sha256_hex(k->sha, k->sha_hex))
+		return er_fail(err, ER_EIO, path, "cannot hash the KML");
 	return ER_OK;
 }
 
@@ -1284,7 +1312,8 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 		}
 	}
 	rc = er_x_audit(j->reg, "export kml", p->tmp, dst, j->opt->mode,
-	                j->opt->reason, d ? d->code : NULL, nreg, nhh, err);
+	                j->opt->reason, d ? d->code : NULL, nreg, nhh,
+	                kmz ? NULL : j->k.sha_hex, err);
 	if (rc)
 		return rc; /* the caller removes every pending file */
 	j->res->files++;
@@ -1419,6 +1448,7 @@ rollback:
 out:
 	er_x_codes_free(codes, ncodes);
 	icons_clear(&j.k);
+	er_sha256_free(j.k.sha);
 	er_free(j.pending);
 	er_style_destroy(style);
 	return rc;

@@ -45,6 +45,14 @@ enum er_code er_audit_append(struct er_register *reg,
 enum er_code er_sha256_file(const char *path, char hex[65],
 			    struct er_error *err);
 
+/* SHA-256 of a stream, for files hashed while they are written. new:
+ * NULL when out of memory; hex: 0, or -1 when hashing failed. */
+struct er_sha256;
+struct er_sha256 *er_sha256_new(void);
+void er_sha256_update(struct er_sha256 *h, const void *p, size_t n);
+int er_sha256_hex(struct er_sha256 *h, char hex[65]);
+void er_sha256_free(struct er_sha256 *h);
+
 /* Which district holds a point: the districts as C polygons behind a
  * grid, GEOS only within a hair of an edge; the lowest code wins. */
 struct er_locator;

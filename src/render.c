@@ -2499,7 +2499,8 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 			                     d.files[i].dst, opt->mode,
 			                     opt->reason,
 			                     d.ncodes == 1 ? d.codes[0] : NULL,
-			                     d.registrants, d.households, err)))
+			                     d.registrants, d.households, NULL,
+			                     err)))
 				goto rollback;
 		res->registrants += d.registrants;
 		res->households += d.households;

@@ -7,7 +7,7 @@ pkgs="
 	gcc libc6-dev meson ninja-build pkg-config python3
 	libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
 	libproj-dev proj-data libxml2-dev libglib2.0-dev
-	libcairo2-dev libpango1.0-dev fonts-noto-cjk libzip-dev
+	libcairo2-dev libpango1.0-dev fonts-noto-cjk libzip-dev libssl-dev
 	libcmocka-dev
 	libxml2-utils gdal-bin poppler-utils sqlite3
 "
