@@ -1,6 +1,7 @@
 /* The data behind maps and lists: district figures, consent-filtered
  * unassigned households with stable numbers, shelters, neighbours, base
  * map, and the audit rows of exports. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,26 +503,45 @@ er_x_map_households(struct er_register *reg, const struct er_xdistrict *d,
 	return rc;
 }
 
-/* One household's persons: their strings live in one arena, so a
- * household costs a few allocations however many fields it has. */
-struct hhbuf {
-	size_t cap;
+/* ---- persons, for lists and placemarks ---------------------------------*/
+
+/* Households go from the reading to the writing in batches. A batch's
+ * strings live in one arena, so a batch costs a few allocations
+ * however many persons and fields it has. */
+#define BATCH_HH 64
+#define NCOLS 10 /* X_PERSON's columns */
+
+struct batch {
+	size_t nhh;
+	struct er_xhousehold hh[BATCH_HH];
 	struct er_xperson *p;
+	size_t np, capp;
+	size_t (*off)[NCOLS + 1]; /* per person: offsets, or NOSTR; the last
+	                           * is the reasons' labels */
 	char *text;
 	size_t tlen, tcap;
-	size_t (*off)[11]; /* per person: its strings' offsets, or NOSTR */
-	size_t capoff;
+	int last;         /* the district's last batch */
+	enum er_code rc;  /* the reading failed: err says why */
+	struct er_error err;
 };
 
 #define NOSTR ((size_t)-1)
 
+static void
+batch_free(struct batch *b)
+{
+	er_free(b->p);
+	er_free(b->off);
+	er_free(b->text);
+}
+
 static size_t
-keep(struct hhbuf *b, const char *s, size_t n, int *oom)
+keep(struct batch *b, const char *s, size_t n, int *oom)
 {
 	if (!s)
 		return NOSTR;
 	if (b->tlen + n + 1 > b->tcap) {
-		size_t c = b->tcap ? b->tcap : 1024;
+		size_t c = b->tcap ? b->tcap : 16384;
 		while (b->tlen + n + 1 > c)
 			c *= 2;
 		char *t = er_realloc(b->text, c);
@@ -540,115 +560,265 @@ keep(struct hhbuf *b, const char *s, size_t n, int *oom)
 }
 
 static const char *
-str_at(const struct hhbuf *b, size_t off)
+str_at(const struct batch *b, size_t off)
 {
 	return off == NOSTR ? NULL : b->text + off;
+}
+
+/* Where persons are read from: the export's own connection, or a
+ * reader of the same snapshot on the reading thread. */
+struct source {
+	struct er_register *reg;
+	struct er_reader *rd; /* NULL: the register's connection */
+	const struct er_xshown *x;
+	size_t pos; /* next row */
+	char today[11];
+};
+
+/* Reads row i's person into the batch: 0, or an error code. */
+static enum er_code
+read_person(struct source *src, struct batch *b, size_t i, int64_t rowid,
+            int *oom)
+{
+	struct er_store *st = src->reg->st;
+	enum er_stmt q = ER_STMT_X_PERSON;
+	int r;
+	enum er_code rc;
+	if (src->rd) {
+		r = er_reader_row(src->rd, rowid);
+		if (r < 0)
+			return er_fail(&b->err, ER_EDB, src->reg->path, "%s",
+			               er_reader_error(src->rd));
+	} else {
+		if ((rc = er_store_query(st, q, &b->err, "l", (long)rowid)))
+			return rc;
+		r = er_store_next(st, q, &b->err);
+		if (r < 0)
+			return ER_EDB;
+	}
+	if (r == 0)
+		return er_fail(&b->err, ER_EDB, src->reg->path,
+		               "a registrant left while being written");
+	for (int c = 0; c < NCOLS; c++) {
+		size_t len;
+		const char *v;
+		if (src->rd) {
+			v = er_reader_text(src->rd, c, &len);
+		} else {
+			v = er_store_text(st, q, c);
+			len = v ? er_store_bytes(st, q, c) : 0;
+		}
+		b->off[i][c] = keep(b, v, len, oom);
+	}
+	char labels[512];
+	reason_labels(str_at(b, b->off[i][7]), labels, sizeof labels);
+	b->off[i][NCOLS] = keep(b, labels, strlen(labels), oom);
+	if (!src->rd)
+		er_store_done(st, q);
+	return ER_OK;
+}
+
+/* Fills b with the next households: b->rc says whether it worked. */
+static void
+fill(struct source *src, struct batch *b)
+{
+	const struct er_xshown *x = src->x;
+	int oom = 0;
+	b->nhh = b->np = b->tlen = 0;
+	b->rc = ER_OK;
+	size_t first[BATCH_HH];
+	while (b->nhh < BATCH_HH && src->pos < x->nrows && !b->rc && !oom) {
+		size_t a = src->pos, e = household_end(x, a);
+		size_t n = e - a;
+		if (b->np + n > b->capp) {
+			size_t c = b->capp ? b->capp : 256;
+			while (c < b->np + n)
+				c *= 2;
+			struct er_xperson *p = er_realloc(b->p, c * sizeof *p);
+			if (!p) {
+				oom = 1;
+				break;
+			}
+			b->p = p;
+			size_t(*o)[NCOLS + 1] = er_realloc(b->off, c * sizeof *o);
+			if (!o) {
+				oom = 1;
+				break;
+			}
+			b->off = o;
+			b->capp = c;
+		}
+		first[b->nhh] = b->np;
+		const struct xhh *h = &x->hh[x->rows[a].hh];
+		b->hh[b->nhh] = (struct er_xhousehold){
+			.number = x->rows[a].number,
+			.household_id = x->arena + h->hid,
+			.lon = h->lon,
+			.lat = h->lat,
+			.npersons = n,
+		};
+		for (size_t i = 0; i < n && !b->rc && !oom; i++)
+			b->rc = read_person(src, b, b->np + i, x->rows[a + i].rowid,
+			                    &oom);
+		b->np += n;
+		b->nhh++;
+		src->pos = e;
+	}
+	if (oom && !b->rc)
+		b->rc = er_fail(&b->err, ER_ENOMEM, NULL, "out of memory");
+	b->last = src->pos >= x->nrows || b->rc;
+	if (b->rc)
+		return;
+	/* the arena is complete: turn offsets into pointers */
+	for (size_t i = 0; i < b->np; i++) {
+		struct er_xperson *p = &b->p[i];
+		const size_t *o = b->off[i];
+		p->id = str_at(b, o[0]);
+		p->name = str_at(b, o[1]);
+		p->kana = str_at(b, o[2]);
+		p->birth_date = str_at(b, o[3]);
+		p->sex = str_at(b, o[4]);
+		p->address = str_at(b, o[5]);
+		p->phone = str_at(b, o[6]);
+		p->reasons = str_at(b, o[7]);
+		const char *m = str_at(b, o[8]);
+		p->mobility = m ? m : "";
+		p->mobility_label = mobility_label(m);
+		p->consent = str_at(b, o[9]);
+		p->reason_labels = str_at(b, o[NCOLS]);
+		p->age = p->birth_date ? er_value_age(p->birth_date, src->today)
+		                       : -1;
+	}
+	for (size_t k = 0; k < b->nhh; k++) {
+		struct er_xhousehold *hh = &b->hh[k];
+		struct er_xperson *p = &b->p[first[k]];
+		hh->persons = p;
+		hh->address = p[0].address;
+		const char *mob = "";
+		int best = 0;
+		for (size_t i = 0; i < hh->npersons; i++) {
+			int r = mobility_rank(p[i].mobility);
+			if (r > best) {
+				best = r;
+				mob = p[i].mobility;
+			}
+		}
+		hh->mobility = mob;
+	}
+}
+
+static enum er_code
+deliver(const struct batch *b, er_xhousehold_fn fn, void *ud,
+        struct er_error *err)
+{
+	if (b->rc) {
+		if (err)
+			*err = b->err;
+		return b->rc;
+	}
+	enum er_code rc = ER_OK;
+	for (size_t k = 0; k < b->nhh && !rc; k++)
+		rc = fn(&b->hh[k], ud, err);
+	return rc;
+}
+
+/* Reading on one thread, writing on the caller's: two batches in
+ * flight, so memory stays that of two batches. */
+#define NBATCH 2
+
+struct relay {
+	struct source src;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch b[NBATCH];
+	int full[NBATCH];
+	int stop; /* the writing failed: read no more */
+};
+
+static void *
+reading(void *arg)
+{
+	struct relay *y = arg;
+	for (size_t i = 0;; i++) {
+		struct batch *b = &y->b[i % NBATCH];
+		pthread_mutex_lock(&y->mu);
+		while (y->full[i % NBATCH] && !y->stop)
+			pthread_cond_wait(&y->cv, &y->mu);
+		int stop = y->stop;
+		pthread_mutex_unlock(&y->mu);
+		if (stop)
+			break;
+		fill(&y->src, b);
+		pthread_mutex_lock(&y->mu);
+		y->full[i % NBATCH] = 1;
+		pthread_cond_broadcast(&y->cv);
+		pthread_mutex_unlock(&y->mu);
+		if (b->last)
+			break;
+	}
+	return NULL;
+}
+
+static enum er_code
+relay_run(struct relay *y, er_xhousehold_fn fn, void *ud,
+          struct er_error *err)
+{
+	pthread_t th;
+	if (pthread_create(&th, NULL, reading, y) != 0)
+		return er_fail(err, ER_ENOMEM, NULL, "cannot start a thread");
+	enum er_code rc = ER_OK;
+	for (size_t i = 0;; i++) {
+		struct batch *b = &y->b[i % NBATCH];
+		pthread_mutex_lock(&y->mu);
+		while (!y->full[i % NBATCH])
+			pthread_cond_wait(&y->cv, &y->mu);
+		pthread_mutex_unlock(&y->mu);
+		rc = deliver(b, fn, ud, err);
+		int last = b->last;
+		pthread_mutex_lock(&y->mu);
+		y->full[i % NBATCH] = 0;
+		if (rc)
+			y->stop = 1;
+		pthread_cond_broadcast(&y->cv);
+		pthread_mutex_unlock(&y->mu);
+		if (rc || last)
+			break;
+	}
+	pthread_join(th, NULL);
+	return rc;
 }
 
 enum er_code
 er_x_households(struct er_register *reg, const struct er_xdistrict *d,
 		er_xhousehold_fn fn, void *ud, struct er_error *err)
 {
-	struct er_store *st = reg->st;
 	const struct er_xshown *x = d->rows;
-	enum er_stmt q = ER_STMT_X_PERSON;
-	char today[11];
-	er_today_iso(today);
-	struct hhbuf b = {0};
-	enum er_code rc = ER_OK;
-	int oom = 0;
-	for (size_t a = 0, e; x && a < x->nrows && !rc && !oom; a = e) {
-		e = household_end(x, a);
-		size_t n = e - a;
-		if (n > b.cap) {
-			struct er_xperson *p = er_realloc(b.p, n * sizeof *p);
-			if (!p) {
-				oom = 1;
-				break;
-			}
-			b.p = p;
-			size_t (*o)[11] = er_realloc(b.off, n * sizeof *o);
-			if (!o) {
-				oom = 1;
-				break;
-			}
-			b.off = o;
-			b.cap = n;
-		}
-		b.tlen = 0;
-		for (size_t i = 0; i < n && !oom; i++) {
-			if ((rc = er_store_query(st, q, err, "l",
-			                         (long)x->rows[a + i].rowid)))
-				break;
-			int r = er_store_next(st, q, err);
-			if (r != 1) {
-				rc = r < 0 ? ER_EDB
-				           : er_fail(err, ER_EDB, reg->path,
-				                     "a registrant left while "
-				                     "being written");
-				break;
-			}
-			for (int c = 0; c < 10; c++) {
-				const char *s = er_store_text(st, q, c);
-				b.off[i][c] =
-				    keep(&b, s, s ? er_store_bytes(st, q, c) : 0,
-				         &oom);
-			}
-			char labels[512];
-			reason_labels(er_store_text(st, q, 7), labels,
-			              sizeof labels);
-			er_store_done(st, q);
-			b.off[i][10] = keep(&b, labels, strlen(labels), &oom);
-		}
-		if (rc || oom)
-			break;
-		/* the arena is complete: turn offsets into pointers */
-		for (size_t i = 0; i < n; i++) {
-			struct er_xperson *p = &b.p[i];
-			p->id = str_at(&b, b.off[i][0]);
-			p->name = str_at(&b, b.off[i][1]);
-			p->kana = str_at(&b, b.off[i][2]);
-			p->birth_date = str_at(&b, b.off[i][3]);
-			p->sex = str_at(&b, b.off[i][4]);
-			p->address = str_at(&b, b.off[i][5]);
-			p->phone = str_at(&b, b.off[i][6]);
-			p->reasons = str_at(&b, b.off[i][7]);
-			const char *m = str_at(&b, b.off[i][8]);
-			p->mobility = m ? m : "";
-			p->mobility_label = mobility_label(m);
-			p->consent = str_at(&b, b.off[i][9]);
-			p->reason_labels = str_at(&b, b.off[i][10]);
-			p->age = p->birth_date
-			             ? er_value_age(p->birth_date, today)
-			             : -1;
-		}
-		const struct xhh *h = &x->hh[x->rows[a].hh];
-		const char *mob = "";
-		int best = 0;
-		for (size_t i = 0; i < n; i++) {
-			int r = mobility_rank(b.p[i].mobility);
-			if (r > best) {
-				best = r;
-				mob = b.p[i].mobility;
-			}
-		}
-		struct er_xhousehold hh = {
-			.number = x->rows[a].number,
-			.household_id = x->arena + h->hid,
-			.lon = h->lon,
-			.lat = h->lat,
-			.address = b.p[0].address,
-			.mobility = mob,
-			.npersons = n,
-			.persons = b.p,
-		};
-		rc = fn(&hh, ud, err);
+	if (!x || !x->nrows)
+		return ER_OK;
+	/* the reader shares the export's snapshot: opened once, inside its
+	 * transaction, closed with it */
+	if (!reg->reader_tried) {
+		reg->reader_tried = 1;
+		if (!getenv("EVACREG_ONE_THREAD"))
+			reg->reader = er_reader_open(reg->st, ER_STMT_X_PERSON);
 	}
-	if (oom && !rc)
-		rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
-	er_free(b.p);
-	er_free(b.off);
-	er_free(b.text);
+	struct relay y = {.src = {.reg = reg, .x = x, .rd = reg->reader}};
+	er_today_iso(y.src.today);
+	enum er_code rc;
+	if (y.src.rd) {
+		pthread_mutex_init(&y.mu, NULL);
+		pthread_cond_init(&y.cv, NULL);
+		rc = relay_run(&y, fn, ud, err);
+		pthread_cond_destroy(&y.cv);
+		pthread_mutex_destroy(&y.mu);
+	} else {
+		do {
+			fill(&y.src, &y.b[0]);
+			rc = deliver(&y.b[0], fn, ud, err);
+		} while (!rc && !y.b[0].last);
+	}
+	for (size_t i = 0; i < NBATCH; i++)
+		batch_free(&y.b[i]);
 	return rc;
 }
 
@@ -982,13 +1152,23 @@ er_x_begin(struct er_register *reg, struct er_error *err)
 enum er_code
 er_x_commit(struct er_register *reg, struct er_error *err)
 {
+	er_x_reader_close(reg);
 	return er_store_commit(reg->st, err);
 }
 
 void
 er_x_rollback(struct er_register *reg)
 {
+	er_x_reader_close(reg);
 	er_store_rollback(reg->st);
+}
+
+void
+er_x_reader_close(struct er_register *reg)
+{
+	er_reader_close(reg->reader);
+	reg->reader = NULL;
+	reg->reader_tried = 0;
 }
 
 enum er_code

@@ -154,6 +154,9 @@ void er_x_data_date(struct er_register *reg, char out[11]);
 enum er_code er_x_begin(struct er_register *reg, struct er_error *err);
 enum er_code er_x_commit(struct er_register *reg, struct er_error *err);
 void er_x_rollback(struct er_register *reg);
+/* Closes the export's reading connection, if open (commit and rollback
+ * do; so does closing the register). */
+void er_x_reader_close(struct er_register *reg);
 
 /* Appends the audit row for one written file: its SHA-256 as hashed
  * while it was written, or when sha256 is NULL, of path (still the

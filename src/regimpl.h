@@ -15,6 +15,10 @@ struct er_register {
 	er_log_fn log;
 	void *log_ud;
 	char *command;
+	/* an export's second connection, reading persons on another
+	 * thread (export.c) */
+	struct er_reader *reader;
+	int reader_tried;
 };
 
 /* Sends a diagnostic to the log callback, if any. */

@@ -202,6 +202,7 @@ er_register_close(struct er_register *reg)
 {
 	if (!reg)
 		return;
+	er_reader_close(reg->reader);
 	er_store_close(reg->st);
 	er_free(reg->command);
 	er_free(reg);

@@ -628,3 +628,85 @@ er_store_scalar(struct er_store *st, enum er_stmt id, int64_t *out,
 	sqlite3_reset(s);
 	return c;
 }
+
+/* ---- a reader on another thread -----------------------------------------*/
+
+struct er_reader {
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+};
+
+void
+er_reader_close(struct er_reader *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->stmt);
+	if (r->db) {
+		sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(r->db);
+	}
+	er_free(r);
+}
+
+struct er_reader *
+er_reader_open(struct er_store *st, enum er_stmt id)
+{
+	sqlite3_stmt *jm = NULL;
+	int wal = 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &jm, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(jm) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(jm, 0);
+		wal = m && !strcmp(m, "wal");
+	}
+	sqlite3_finalize(jm);
+	if (!wal)
+		return NULL;
+	struct er_reader *r = er_calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	if (sqlite3_open_v2(st->path, &r->db,
+	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(r->db, 10000);
+	/* the snapshot is taken by the first read, here: before any other
+	 * writer can commit, since the caller holds the write lock */
+	if (sqlite3_exec(r->db,
+	                 "PRAGMA cache_size = -2048; PRAGMA temp_store = "
+	                 "MEMORY; BEGIN; SELECT count(*) FROM sqlite_master",
+	                 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(r->db, statements[id].sql, -1,
+	                       SQLITE_PREPARE_PERSISTENT, &r->stmt,
+	                       NULL) != SQLITE_OK)
+		goto fail;
+	return r;
+fail:
+	er_reader_close(r);
+	return NULL;
+}
+
+int
+er_reader_row(struct er_reader *r, int64_t rowid)
+{
+	sqlite3_reset(r->stmt);
+	if (sqlite3_bind_int64(r->stmt, 1, rowid) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(r->stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+const char *
+er_reader_text(struct er_reader *r, int col, size_t *len)
+{
+	const char *s = (const char *)sqlite3_column_text(r->stmt, col);
+	*len = s ? (size_t)sqlite3_column_bytes(r->stmt, col) : 0;
+	return s;
+}
+
+const char *
+er_reader_error(struct er_reader *r)
+{
+	return sqlite3_errmsg(r->db);
+}

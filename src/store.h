@@ -102,4 +102,19 @@ enum er_code er_store_prepare_all(struct er_store *st, struct er_error *err);
 
 const char *er_store_stmt_name(enum er_stmt id);
 
+/* A second, read-only connection to the register for one statement
+ * taking a rowid (?1), to be used on another thread while this
+ * connection writes. Its snapshot is taken at open: open it inside the
+ * write transaction. NULL when the register is not in WAL mode (a
+ * reader would block the writer's commit) or on failure: the caller
+ * reads on its own connection instead. */
+struct er_reader;
+struct er_reader *er_reader_open(struct er_store *st, enum er_stmt id);
+/* 1: a row, 0: none, -1: error (er_reader_error()). */
+int er_reader_row(struct er_reader *r, int64_t rowid);
+/* A text column of the row and its length; valid until the next row. */
+const char *er_reader_text(struct er_reader *r, int col, size_t *len);
+const char *er_reader_error(struct er_reader *r);
+void er_reader_close(struct er_reader *r);
+
 #endif
