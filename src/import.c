@@ -1499,6 +1499,13 @@ audit_import(struct ictx *c)
 	enum er_code rc = er_sha256_file(c->path, sha, c->err);
 	if (rc)
 		return rc;
+	/* the register's data date, without reading every registrant: the
+	 * rows this import changed carry its time in updated_at */
+	if (c->opt->kind == ER_IMPORT_REGISTRANTS &&
+	    c->res->added + c->res->updated + c->res->removed > 0 &&
+	    (rc = er_store_run(c->reg->st, ER_STMT_META_MAX, NULL, c->err,
+	                       "tt", "registrants_updated_at", c->now)))
+		return rc;
 	char detail[512];
 	snprintf(detail, sizeof detail,
 		 "{\"read\":%ld,\"added\":%ld,\"updated\":%ld,"

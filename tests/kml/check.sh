@@ -154,6 +154,20 @@ most=$(cat "$big"/two/0*.kml | grep -c '<Placemark id="hh')
 [ "$(grep -c '<Placemark id="hh' $(ls -S "$big"/two/0*.kml | head -n 1))" -gt 128 ] ||
 	fail "no district has more than two batches of households ($most in all)"
 
+# 6. The data date: kept in meta by imports; a register from before
+# they did (no such key) has it read from every registrant: the same
+grep -q "データ時点 $(date -u +%Y-%m-%d)" "$big/two/index.kml" ||
+	fail "index.kml's data date is not today's import"
+cp "$big/r.db" "$big/old.db"
+sqlite3 "$big/old.db" "DELETE FROM meta WHERE key = 'registrants_updated_at'" ||
+	fail "sqlite3"
+for r in r old; do
+	SOURCE_DATE_EPOCH=1790000000 "$exe" export kml "$big/$r.db" --all \
+		--out "$big/date-$r" >/dev/null || fail "export of $r.db"
+done
+diff -r "$big/date-r" "$big/date-old" >/dev/null ||
+	fail "the data date differs without meta"
+
 if [ $fails -gt 0 ]; then
 	echo "$fails checks failed"
 	exit 1
