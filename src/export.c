@@ -1016,20 +1016,15 @@ nomem:
 	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
 }
 
-enum er_code
-er_x_district_rates(struct er_register *reg, int figures, er_xrate_fn fn,
-                    void *ud, struct er_error *err)
+static enum er_code
+rates(struct er_register *reg, const struct tally *t, er_xrate_fn fn,
+      void *ud, struct er_error *err)
 {
 	struct er_store *st = reg->st;
-	struct tally t = {0};
-	enum er_code rc;
-	if (figures && (rc = tally_load(reg, &t, err)))
-		return rc;
 	enum er_stmt q = ER_STMT_X_DISTRICT_RATES;
-	if ((rc = er_store_query(st, q, err, ""))) {
-		tally_finish(&t);
+	enum er_code rc = er_store_query(st, q, err, "");
+	if (rc)
 		return rc;
-	}
 	int r;
 	while ((r = er_store_next(st, q, err)) == 1) {
 		int len;
@@ -1040,19 +1035,45 @@ er_x_district_rates(struct er_register *reg, int figures, er_xrate_fn fn,
 		    .wkb = er_store_blob(st, q, 3, &len),
 		};
 		x.wkb_len = (size_t)len;
-		long i = figures ? tally_find(&t, x.code) : -1;
+		long i = t ? tally_find(t, x.code) : -1;
 		if (i >= 0) {
-			x.registrants = t.registrants[i];
-			x.assigned = t.assigned[i];
+			x.registrants = t->registrants[i];
+			x.assigned = t->assigned[i];
 		}
 		if ((rc = fn(&x, ud, err))) {
 			er_store_done(st, q);
-			tally_finish(&t);
 			return rc;
 		}
 	}
-	tally_finish(&t);
 	return r < 0 ? ER_EDB : ER_OK;
+}
+
+enum er_code
+er_x_district_rates(struct er_register *reg, int figures, er_xrate_fn fn,
+                    void *ud, struct er_error *err)
+{
+	struct tally t = {0};
+	enum er_code rc;
+	if (figures && (rc = tally_load(reg, &t, err)))
+		return rc;
+	rc = rates(reg, figures ? &t : NULL, fn, ud, err);
+	tally_finish(&t);
+	return rc;
+}
+
+enum er_code
+er_x_district_rates_known(struct er_register *reg, char **codes,
+                          const long *registrants, const long *assigned,
+                          size_t n, er_xrate_fn fn, void *ud,
+                          struct er_error *err)
+{
+	struct tally t = {
+	    .codes = codes,
+	    .n = n,
+	    .registrants = (long *)registrants,
+	    .assigned = (long *)assigned,
+	};
+	return rates(reg, &t, fn, ud, err);
 }
 
 void

@@ -134,6 +134,14 @@ typedef enum er_code (*er_xrate_fn)(const struct er_xrate *r, void *ud,
 enum er_code er_x_district_rates(struct er_register *reg, int figures,
                                  er_xrate_fn fn, void *ud,
                                  struct er_error *err);
+/* As er_x_district_rates() with figures, from figures already counted:
+ * registrants[i] and assigned[i] for codes[i] (sorted by code, every
+ * district with active registrants); other districts have none. */
+enum er_code er_x_district_rates_known(struct er_register *reg, char **codes,
+                                       const long *registrants,
+                                       const long *assigned, size_t n,
+                                       er_xrate_fn fn, void *ud,
+                                       struct er_error *err);
 
 /* Codes of districts with at least one active registrant, by code.
  * Caller frees with er_x_codes_free(). */

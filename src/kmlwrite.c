@@ -1064,8 +1064,8 @@ index_rate(const struct er_xrate *r, void *ud, struct er_error *err)
 
 static enum er_code
 write_index(struct er_register *reg, struct kml *k, FILE *f, char **codes,
-            size_t ncodes, const char *date, const char *path,
-            struct er_error *err)
+            const long *regs, const long *asg, size_t ncodes,
+            const char *date, const char *path, struct er_error *err)
 {
 	enum er_code rc = kml_begin(k, f, err);
 	if (rc)
@@ -1094,7 +1094,8 @@ write_index(struct er_register *reg, struct kml *k, FILE *f, char **codes,
 	start(k, "Folder");
 	elem(k, "name", "支援率");
 	elem(k, "open", "1");
-	if ((rc = er_x_district_rates(reg, 1, index_rate, &x, err)))
+	if ((rc = er_x_district_rates_known(reg, codes, regs, asg, ncodes,
+	                                    index_rate, &x, err)))
 		goto fail;
 	end(k);
 	start(k, "Folder");
@@ -1120,8 +1121,10 @@ struct job {
 	size_t npending;
 	struct er_export_result *res;
 	struct er_error *err;
-	/* the register's data date, read once: it scans every registrant */
-	char date[11];
+	char date[11]; /* the register's data date */
+	/* --all: each district's figures as written, by code, for the
+	 * index (so it need not count the register again) */
+	long *registrants, *assigned;
 };
 
 static struct pending *
@@ -1278,7 +1281,8 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 	enum er_code rc =
 	    d ? write_district(j->reg, &j->k, f, d, j->date, dst, &nreg, &nhh,
 	                       err)
-	      : write_index(j->reg, &j->k, f, codes, ncodes, j->date, dst, err);
+	      : write_index(j->reg, &j->k, f, codes, j->registrants,
+	                    j->assigned, ncodes, j->date, dst, err);
 	if (rc) {
 		er_output_abort(f, kml_tmp);
 		j->npending--;
@@ -1324,13 +1328,19 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 	return ER_OK;
 }
 
+/* Writes one district's file; with --all, i is its place in the
+ * codes, where its figures are kept for the index. */
 static enum er_code
-export_district(struct job *j, const char *code, const char *dst)
+export_district(struct job *j, const char *code, const char *dst, size_t i)
 {
 	struct er_xdistrict d;
 	enum er_code rc;
 	if ((rc = er_x_district_load(j->reg, code, j->opt->mode, &d, j->err)))
 		return rc;
+	if (j->registrants) {
+		j->registrants[i] = d.registrants;
+		j->assigned[i] = d.assigned;
+	}
 	rc = write_file(j, dst, &d, NULL, 0);
 	er_x_district_finish(&d);
 	return rc;
@@ -1395,11 +1405,17 @@ er_export_kml(struct er_register *reg, const struct er_kml_options *opt,
 		goto out;
 	er_x_data_date(reg, j.date);
 	if (!opt->all) {
-		rc = export_district(&j, opt->district, opt->out);
+		rc = export_district(&j, opt->district, opt->out, 0);
 	} else {
 		if ((rc = make_folder(opt->out, err)) ||
 		    (rc = er_x_district_codes(reg, &codes, &ncodes, err)))
 			goto rollback;
+		j.registrants = er_calloc(ncodes + 1, sizeof *j.registrants);
+		j.assigned = er_calloc(ncodes + 1, sizeof *j.assigned);
+		if (!j.registrants || !j.assigned) {
+			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
+			goto rollback;
+		}
 		for (size_t i = 0; i < ncodes && !rc; i++) {
 			char *dst = er_asprintf("%s/%s.%s", opt->out, codes[i],
 			                        opt->kmz ? "kmz" : "kml");
@@ -1408,7 +1424,7 @@ er_export_kml(struct er_register *reg, const struct er_kml_options *opt,
 				             "out of memory");
 				break;
 			}
-			rc = export_district(&j, codes[i], dst);
+			rc = export_district(&j, codes[i], dst, i);
 			er_free(dst);
 		}
 		if (!rc) {
@@ -1449,6 +1465,8 @@ out:
 	er_x_codes_free(codes, ncodes);
 	icons_clear(&j.k);
 	er_sha256_free(j.k.sha);
+	er_free(j.registrants);
+	er_free(j.assigned);
 	er_free(j.pending);
 	er_style_destroy(style);
 	return rc;
