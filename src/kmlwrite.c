@@ -20,6 +20,7 @@
 #include "output.h"
 #include "regimpl.h"
 #include "style.h"
+#include "value.h"
 #include "xml.h"
 #include <evacreg/export.h>
 
@@ -182,7 +183,11 @@ elem_buf(struct kml *k, const char *name, struct er_xml_buf *b)
 static void
 coord(char *out, size_t len, double lon, double lat)
 {
-	snprintf(out, len, "%.7f,%.7f", lon, lat);
+	int n = er_fmt_fixed7(out, len, lon);
+	if (n < 0 || (size_t)n + 2 >= len)
+		return;
+	out[n] = ',';
+	er_fmt_fixed7(out + n + 1, len - (size_t)n - 1, lat);
 }
 
 static void
@@ -630,6 +635,31 @@ pm_indent(struct er_xml_buf *b, int depth)
 	er_xml_buf_add(b, sp, (size_t)depth);
 }
 
+/* v in decimal into out[24] (printf costs more than the rest of a
+ * field); returns the length. */
+static size_t
+ltoa10(char out[24], long v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--i] = '-';
+	memcpy(out, t + i, sizeof t - i);
+	out[sizeof t - i] = '\0';
+	return sizeof t - i;
+}
+
+static void
+pm_long(struct er_xml_buf *b, long v)
+{
+	char t[24];
+	er_xml_buf_add(b, t, ltoa10(t, v));
+}
+
 /* Text content as xmlTextWriterWriteString() escapes it, without the
  * control characters XML 1.0 cannot carry (see clean()). */
 static void
@@ -731,14 +761,20 @@ pm_data_join(struct er_xml_buf *b, const char *name,
 static void
 household_html(struct er_xml_buf *b, const struct er_xhousehold *h)
 {
-	bufp(b, "<b>世帯 %ld</b>（未支援 %zu 人）", h->number, h->npersons);
+	er_xml_buf_puts(b, "<b>世帯 ");
+	pm_long(b, h->number);
+	er_xml_buf_puts(b, "</b>（未支援 ");
+	pm_long(b, (long)h->npersons);
+	er_xml_buf_puts(b, " 人）");
 	if (h->address && h->address[0]) {
 		er_xml_buf_puts(b, "<br>住所: ");
 		html(b, h->address);
 	}
 	for (size_t i = 0; i < h->npersons; i++) {
 		const struct er_xperson *p = &h->persons[i];
-		bufp(b, "<br><br>%zu. <b>", i + 1);
+		er_xml_buf_puts(b, "<br><br>");
+		pm_long(b, (long)i + 1);
+		er_xml_buf_puts(b, ". <b>");
 		html(b, p->name);
 		er_xml_buf_puts(b, "</b>");
 		if (p->kana && p->kana[0]) {
@@ -746,8 +782,11 @@ household_html(struct er_xml_buf *b, const struct er_xhousehold *h)
 			html(b, p->kana);
 			er_xml_buf_puts(b, "）");
 		}
-		if (p->age >= 0)
-			bufp(b, " %d 歳", p->age);
+		if (p->age >= 0) {
+			er_xml_buf_puts(b, " ");
+			pm_long(b, p->age);
+			er_xml_buf_puts(b, " 歳");
+		}
 		if (i && p->address && p->address[0] &&
 		    (!h->address || strcmp(p->address, h->address) != 0)) {
 			er_xml_buf_puts(b, "<br>住所: ");
@@ -781,11 +820,13 @@ write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
 	struct kml *k = c->k;
 	struct er_xml_buf *b = &c->pm;
 	char num[24], persons[24];
-	snprintf(num, sizeof num, "%ld", h->number);
-	snprintf(persons, sizeof persons, "%zu", h->npersons);
+	ltoa10(num, h->number);
+	ltoa10(persons, (long)h->npersons);
 	b->len = 0;
 	pm_indent(b, PM_DEPTH);
-	bufp(b, "<Placemark id=\"hh%ld\">\n", h->number);
+	er_xml_buf_puts(b, "<Placemark id=\"hh");
+	pm_long(b, h->number);
+	er_xml_buf_puts(b, "\">\n");
 	pm_elem(b, PM_DEPTH + 1, "name", num);
 	if (h->address && h->address[0])
 		pm_elem(b, PM_DEPTH + 1, "address", h->address);
@@ -819,7 +860,7 @@ write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
 		if (i)
 			er_xml_buf_puts(b, " / ");
 		if (h->persons[i].age >= 0)
-			bufp(b, "%d", h->persons[i].age);
+			pm_long(b, h->persons[i].age);
 	}
 	pm_data_close(b);
 	pm_data_join(b, "reasons", h,

@@ -1,6 +1,7 @@
 /* Parsers for the values of municipal CSV exports: Japanese era (wareki) and
  * ISO dates, sex, consent, status, flags, numbers, roles, need reasons and
  * mobility, each with a short static reason when a value is refused. */
+#include <stdio.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -762,4 +763,37 @@ er_value_reasons(const char *s, char *out, size_t outlen, const char **why)
 		used += n;
 	}
 	return 0;
+}
+
+/* v as "%.7f" would print it, without printf's cost for the common
+ * case: printf decides near a tie, for a negative zero and for huge
+ * values. Returns the length. */
+int
+er_fmt_fixed7(char *out, size_t len, double v)
+{
+	double sv = v * 1e7;
+	double frac = fabs(sv - trunc(sv));
+	if (!(fabs(v) < 1e9) || fabs(frac - 0.5) < 1e-3)
+		return snprintf(out, len, "%.7f", v);
+	long long n = llrint(sv); /* not near a tie: either rounding agrees */
+	if (n == 0 && signbit(v))
+		return snprintf(out, len, "%.7f", v);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n
+	                             : (unsigned long long)n;
+	char t[40];
+	size_t i = sizeof t;
+	for (int d = 0; d < 7; d++, u /= 10)
+		t[--i] = (char)('0' + u % 10);
+	t[--i] = '.';
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		t[--i] = '-';
+	size_t m = sizeof t - i;
+	if (m >= len)
+		return snprintf(out, len, "%.7f", v);
+	memcpy(out, t + i, m);
+	out[m] = '\0';
+	return (int)m;
 }

@@ -64,4 +64,8 @@ char *er_value_normalise(char *s);
 /* Age in whole years on date today (both ISO), -1 if either is bad. */
 int er_value_age(const char *birth_iso, const char *today_iso);
 
+/* v as printf's "%.7f" writes it, faster (coordinates of KML files):
+ * the same bytes, returns the length as snprintf does. */
+int er_fmt_fixed7(char *out, size_t len, double v);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -734,6 +735,39 @@ test_normalise(void **state)
 	}
 }
 
+/* er_fmt_fixed7 writes what printf's "%.7f" writes: ties, negative
+ * zero, huge values, and a million coordinates */
+static void
+test_fixed7(void **state)
+{
+	(void)state;
+	static const double fixed[] = {
+	    0.0, -0.0, 1.0, -1.0, 141.6, 42.6, 0.00000005, -0.00000005,
+	    0.00000015, 0.00000025, 2.5e-8, -1e-12, 123.45678905,
+	    99.99999995, 1e9, -1e9, 1e300, INFINITY, -INFINITY, NAN,
+	    141.57576265, 42.63251395};
+	char a[64], b[64];
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		int n = er_fmt_fixed7(a, sizeof a, fixed[i]);
+		int m = snprintf(b, sizeof b, "%.7f", fixed[i]);
+		assert_string_equal(a, b);
+		assert_int_equal(n, m);
+	}
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v = (double)(x % 3600000000000ULL) / 1e10 - 180.0;
+		if (i % 3 == 0) /* exactly 8 decimals: half of them ties */
+			v = (double)((int64_t)(x % 3600000000ULL) - 1800000000) /
+			    1e7 + 5e-8;
+		er_fmt_fixed7(a, sizeof a, v);
+		snprintf(b, sizeof b, "%.7f", v);
+		assert_string_equal(a, b);
+	}
+}
+
 int
 main(void)
 {
@@ -755,6 +789,7 @@ main(void)
 	    cmocka_unit_test(test_reason_table),
 	    cmocka_unit_test(test_reasons),
 	    cmocka_unit_test(test_normalise),
+	    cmocka_unit_test(test_fixed7),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
