@@ -47,6 +47,7 @@ struct kml {
 	FILE *f;                /* where the writer's output goes */
 	struct er_sha256 *sha;  /* ... hashed on the way */
 	char sha_hex[65];       /* set by kml_end() */
+	char *iobuf;            /* f's buffer: glibc would use 4 KB */
 	int bad; /* a writer call failed */
 	const struct er_style *style;
 	const struct er_kml_options *opt;
@@ -449,6 +450,8 @@ style_url(struct kml *k, const char *layer, struct props *p)
 
 /* ---- documents ---------------------------------------------------------*/
 
+#define IOBUF (256 * 1024)
+
 /* The writer's output: into the file, hashed on the way, so the audit
  * row needs no second read of what was written. */
 static int
@@ -467,8 +470,12 @@ static enum er_code
 kml_begin(struct kml *k, FILE *f, struct er_error *err)
 {
 	k->f = f;
-	/* before any output: fewer, larger writes than libxml2's 4 KB */
-	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	/* before any output: fewer, larger writes than libxml2's 4 KB
+	 * chunks (the buffer outlives f, which is closed before the next
+	 * file is opened) */
+	if (!k->iobuf && !(k->iobuf = er_malloc(IOBUF)))
+		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
+	setvbuf(f, k->iobuf, _IOFBF, IOBUF);
 	k->sha_hex[0] = '\0';
 	er_sha256_free(k->sha);
 	if (!(k->sha = er_sha256_new()))
@@ -1506,6 +1513,7 @@ out:
 	er_x_codes_free(codes, ncodes);
 	icons_clear(&j.k);
 	er_sha256_free(j.k.sha);
+	er_free(j.k.iobuf);
 	er_free(j.registrants);
 	er_free(j.assigned);
 	er_free(j.pending);
