@@ -520,6 +520,8 @@ struct batch {
 	                           * is the reasons' labels */
 	char *text;
 	size_t tlen, tcap;
+	struct er_xml_buf out; /* the formatter's text of every household */
+	size_t text_off[BATCH_HH];
 	int last;         /* the district's last batch */
 	enum er_code rc;  /* the reading failed: err says why */
 	struct er_error err;
@@ -530,6 +532,7 @@ struct batch {
 static void
 batch_free(struct batch *b)
 {
+	er_xml_buf_finish(&b->out);
 	er_free(b->p);
 	er_free(b->off);
 	er_free(b->text);
@@ -573,6 +576,8 @@ struct source {
 	const struct er_xshown *x;
 	size_t pos; /* next row */
 	char today[11];
+	er_xformat_fn fmt; /* NULL: none */
+	const void *fud;
 };
 
 /* Reads row i's person into the batch: 0, or an error code. */
@@ -705,6 +710,25 @@ fill(struct source *src, struct batch *b)
 		}
 		hh->mobility = mob;
 	}
+	if (!src->fmt)
+		return;
+	b->out.len = 0;
+	for (size_t k = 0; k < b->nhh; k++) {
+		b->text_off[k] = b->out.len;
+		src->fmt(&b->hh[k], src->fud, &b->out);
+	}
+	er_xml_buf_add(&b->out, "", 0);
+	if (b->out.nomem) {
+		b->out.nomem = 0;
+		b->rc = er_fail(&b->err, ER_ENOMEM, NULL, "out of memory");
+		b->last = 1;
+		return;
+	}
+	for (size_t k = 0; k < b->nhh; k++) {
+		size_t end = k + 1 < b->nhh ? b->text_off[k + 1] : b->out.len;
+		b->hh[k].text = b->out.s + b->text_off[k];
+		b->hh[k].text_len = end - b->text_off[k];
+	}
 }
 
 static enum er_code
@@ -792,6 +816,14 @@ enum er_code
 er_x_households(struct er_register *reg, const struct er_xdistrict *d,
 		er_xhousehold_fn fn, void *ud, struct er_error *err)
 {
+	return er_x_households_fmt(reg, d, NULL, NULL, fn, ud, err);
+}
+
+enum er_code
+er_x_households_fmt(struct er_register *reg, const struct er_xdistrict *d,
+		    er_xformat_fn fmt, const void *fud, er_xhousehold_fn fn,
+		    void *ud, struct er_error *err)
+{
 	const struct er_xshown *x = d->rows;
 	if (!x || !x->nrows)
 		return ER_OK;
@@ -802,7 +834,11 @@ er_x_households(struct er_register *reg, const struct er_xdistrict *d,
 		if (!getenv("EVACREG_ONE_THREAD"))
 			reg->reader = er_reader_open(reg->st, ER_STMT_X_PERSON);
 	}
-	struct relay y = {.src = {.reg = reg, .x = x, .rd = reg->reader}};
+	struct relay y = {.src = {.reg = reg,
+	                          .x = x,
+	                          .rd = reg->reader,
+	                          .fmt = fmt,
+	                          .fud = fud}};
 	er_today_iso(y.src.today);
 	enum er_code rc;
 	if (y.src.rd) {

@@ -8,6 +8,7 @@
 
 #include <evacreg/export.h>
 #include "geom.h"
+#include "xml.h"
 
 struct er_register;
 struct er_xshown;
@@ -32,6 +33,9 @@ struct er_xhousehold {
 	const char *mobility;
 	size_t npersons;
 	const struct er_xperson *persons;
+	/* what er_x_households_fmt()'s formatter made of it, else NULL */
+	const char *text;
+	size_t text_len;
 };
 
 struct er_xdistrict {
@@ -78,6 +82,18 @@ typedef enum er_code (*er_xhousehold_fn)(const struct er_xhousehold *h,
 enum er_code er_x_households(struct er_register *reg,
 			     const struct er_xdistrict *d, er_xhousehold_fn fn,
 			     void *ud, struct er_error *err);
+
+/* As er_x_households(), with fmt called first for each household, on
+ * the thread that reads them when there is one: it appends the
+ * household's text (say, its placemark) to out, and fn finds it in
+ * h->text. fmt must only read what it shares with fn. */
+typedef void (*er_xformat_fn)(const struct er_xhousehold *h, const void *fud,
+			      struct er_xml_buf *out);
+enum er_code er_x_households_fmt(struct er_register *reg,
+				 const struct er_xdistrict *d,
+				 er_xformat_fn fmt, const void *fud,
+				 er_xhousehold_fn fn, void *ud,
+				 struct er_error *err);
 
 /* As er_x_households(), for maps: number, place and mobility only
  * (address NULL, persons NULL, npersons counted), from what

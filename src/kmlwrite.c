@@ -427,10 +427,10 @@ prop_get(const char *name, void *ud)
 /* "#id" of the style of the first rule of layer that applies; 0 when
  * none does. */
 static int
-style_ref(struct kml *k, const char *layer, struct props *p, char *ref,
-          size_t len)
+style_ref(const struct er_style *style, const char *layer, struct props *p,
+          char *ref, size_t len)
 {
-	const struct er_style_layer *l = er_style_layer(k->style, layer);
+	const struct er_style_layer *l = er_style_layer(style, layer);
 	const struct er_rule *r[MAX_RULES];
 	if (!l || !er_style_match(l, prop_get, p, 0, r, MAX_RULES))
 		return 0;
@@ -444,7 +444,7 @@ static void
 style_url(struct kml *k, const char *layer, struct props *p)
 {
 	char ref[100];
-	if (style_ref(k, layer, p, ref, sizeof ref))
+	if (style_ref(k->style, layer, p, ref, sizeof ref))
 		elem(k, "styleUrl", ref);
 }
 
@@ -817,19 +817,18 @@ household_html(struct er_xml_buf *b, const struct er_xhousehold *h)
 struct hh_ctx {
 	struct kml *k;
 	long households, registrants;
-	struct er_xml_buf pm, html; /* reused from one household to the next */
 };
 
-static enum er_code
-write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
+/* A household's placemark, appended to b: on the thread that reads the
+ * households, so it touches nothing but the style and b. */
+static void
+format_household(const struct er_xhousehold *h, const void *fud,
+                 struct er_xml_buf *b)
 {
-	struct hh_ctx *c = ud;
-	struct kml *k = c->k;
-	struct er_xml_buf *b = &c->pm;
+	const struct er_style *style = fud;
 	char num[24], persons[24];
 	ltoa10(num, h->number);
 	ltoa10(persons, (long)h->npersons);
-	b->len = 0;
 	pm_indent(b, PM_DEPTH);
 	er_xml_buf_puts(b, "<Placemark id=\"hh");
 	pm_long(b, h->number);
@@ -838,11 +837,13 @@ write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
 	if (h->address && h->address[0])
 		pm_elem(b, PM_DEPTH + 1, "address", h->address);
 
-	c->html.len = 0;
-	household_html(&c->html, h);
-	er_xml_buf_add(&c->html, "", 0); /* NUL-terminated even when empty */
-	pm_elem(b, PM_DEPTH + 1, "description",
-	        c->html.nomem ? "" : c->html.s);
+	struct er_xml_buf html = {0};
+	household_html(&html, h);
+	er_xml_buf_add(&html, "", 0); /* NUL-terminated even when empty */
+	if (html.nomem)
+		b->nomem = 1;
+	pm_elem(b, PM_DEPTH + 1, "description", html.nomem ? "" : html.s);
+	er_xml_buf_finish(&html);
 
 	struct props pr = {0};
 	prop_set(&pr, "mobility", h->mobility);
@@ -850,7 +851,7 @@ write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
 	prop_set(&pr, "persons", persons);
 	prop_set(&pr, "household_id", h->household_id);
 	char ref[100];
-	if (style_ref(k, "household", &pr, ref, sizeof ref))
+	if (style_ref(style, "household", &pr, ref, sizeof ref))
 		pm_elem(b, PM_DEPTH + 1, "styleUrl", ref);
 
 	pm_indent(b, PM_DEPTH + 1);
@@ -887,11 +888,16 @@ write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
 	er_xml_buf_puts(b, "</Point>\n");
 	pm_indent(b, PM_DEPTH);
 	er_xml_buf_puts(b, "</Placemark>\n");
+}
 
-	if (b->nomem || c->html.nomem)
-		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
-	if (xmlTextWriterWriteRawLen(k->w, (const xmlChar *)b->s,
-	                             (int)b->len) < 0)
+/* Writes the placemark format_household() made. */
+static enum er_code
+write_household(const struct er_xhousehold *h, void *ud, struct er_error *err)
+{
+	struct hh_ctx *c = ud;
+	struct kml *k = c->k;
+	if (xmlTextWriterWriteRawLen(k->w, (const xmlChar *)h->text,
+	                             (int)h->text_len) < 0)
 		k->bad = 1;
 	c->households++;
 	c->registrants += (long)h->npersons;
@@ -996,9 +1002,8 @@ write_district(struct er_register *reg, struct kml *k, FILE *f,
 	elem(k, "name", "未支援世帯");
 	elem(k, "open", "1");
 	struct hh_ctx c = {.k = k};
-	rc = er_x_households(reg, d, write_household, &c, err);
-	er_xml_buf_finish(&c.pm);
-	er_xml_buf_finish(&c.html);
+	rc = er_x_households_fmt(reg, d, format_household, k->style,
+	                         write_household, &c, err);
 	if (rc)
 		goto fail;
 	/* after raw text the writer does not indent the end tag itself */
