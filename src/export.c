@@ -763,6 +763,7 @@ static void *
 reading(void *arg)
 {
 	struct relay *y = arg;
+	pthread_setname_np(pthread_self(), "evacreg-read");
 	for (size_t i = 0;; i++) {
 		struct batch *b = &y->b[i % NBATCH];
 		pthread_mutex_lock(&y->mu);
