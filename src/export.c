@@ -282,9 +282,9 @@ number(struct er_register *reg, const char *code, struct er_xshown *x,
 		long n = (long)er_store_int(st, q, 1);
 		if (n > max)
 			max = n;
-		struct xhh *h = hid ? bsearch(hid, x->hh, x->nhh, sizeof *x->hh,
-		                              cmp_hid)
-		                    : NULL;
+		struct xhh *h = hid && x->nhh ? bsearch(hid, x->hh, x->nhh,
+		                                        sizeof *x->hh, cmp_hid)
+		                              : NULL;
 		if (h)
 			h->number = n;
 	}
@@ -342,7 +342,8 @@ scan_numbered(struct er_register *reg, const char *code, enum er_mode mode,
 	}
 	for (size_t i = 0; i < x->nrows; i++)
 		x->rows[i].number = x->hh[x->rows[i].hh].number;
-	qsort(x->rows, x->nrows, sizeof *x->rows, cmp_row);
+	if (x->nrows > 1)
+		qsort(x->rows, x->nrows, sizeof *x->rows, cmp_row);
 	*out = x;
 	return ER_OK;
 }
