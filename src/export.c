@@ -242,13 +242,6 @@ nomem:
 
 static const struct er_xshown *cmp_ctx;
 
-static int
-cmp_hid(const void *key, const void *elem)
-{
-	return strcmp(key, hid_of(cmp_ctx, (size_t)((const struct xhh *)elem -
-	                                            cmp_ctx->hh)));
-}
-
 /* New households: north to south, then west to east, then by id. */
 static int
 cmp_new(const void *a, const void *b)
@@ -277,16 +270,20 @@ number(struct er_register *reg, const char *code, struct er_xshown *x,
 	long max = 0;
 	int r;
 	cmp_ctx = x;
+	/* both come by household id (BINARY order, as strcmp's): merge */
+	size_t at = 0;
 	while ((r = er_store_next(st, q, err)) == 1) {
 		const char *hid = er_store_text(st, q, 0);
 		long n = (long)er_store_int(st, q, 1);
 		if (n > max)
 			max = n;
-		struct xhh *h = hid && x->nhh ? bsearch(hid, x->hh, x->nhh,
-		                                        sizeof *x->hh, cmp_hid)
-		                              : NULL;
-		if (h)
-			h->number = n;
+		if (!hid)
+			continue;
+		int c = 1;
+		while (at < x->nhh && (c = strcmp(hid_of(x, at), hid)) < 0)
+			at++;
+		if (at < x->nhh && c == 0)
+			x->hh[at].number = n;
 	}
 	if (r < 0)
 		return ER_EDB;
