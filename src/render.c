@@ -31,6 +31,8 @@
 #define SIDEBAR_W (62 * MM)
 #define MAX_RULES 16
 #define DEFAULT_TITLE "避難行動要支援者 未支援世帯地図"
+/* household numbers are below 1 << 22: 7 digits at most */
+#define NUM_GLYPHS 7
 
 /* SLD sizes are pixels at 96 dpi; pages are in points. */
 #define PX 0.75
@@ -142,14 +144,22 @@ struct doc {
 	size_t nused;
 	int highlight; /* cover: outline this document's districts */
 
-	/* household numbers' sizes in bold numfont, by number (w < 0:
-	 * not yet known): numbers repeat from district to district, and
-	 * a layout for each costs more than the page's label placement */
+	/* household numbers in bold numfont, by number (w < 0: not yet
+	 * known): their sizes and, when Pango shaped them as one run of
+	 * one glyph per digit in numsf, the glyphs as Pango would draw
+	 * them (ng 0: drawn by Pango). Numbers repeat from district to
+	 * district, and a layout for each costs more than the page's
+	 * label placement; drawing them all in one cairo_show_glyphs
+	 * call costs far less than a layout each. */
 	struct numsz {
 		double w, h;
+		int ng;
+		unsigned glyph[NUM_GLYPHS];
+		double gx[NUM_GLYPHS], gy; /* from the box's top left */
 	} * numsz;
 	size_t nnumsz;
 	double numfont;
+	cairo_scaled_font_t *numsf;
 };
 
 static void
@@ -1166,16 +1176,66 @@ north_arrow(struct doc *d, double x, double y)
 	text(d, x - 5 * MM, y + h + 0.3 * MM, 10 * MM, "N", 8, 1, CENTER);
 }
 
-/* The size of household number n's label text, in bold font: from the
- * document's table when known. Without memory for the table, measured
- * each time. */
+/* The glyphs of l when it is one line of one run, in one font, of
+ * one glyph per byte of s (digits): e->ng set, else left 0. */
 static void
-number_size(struct doc *d, long n, double font, double *tw, double *th)
+number_glyphs(struct doc *d, PangoLayout *l, const char *s, struct numsz *e)
+{
+	e->ng = 0;
+	if (pango_layout_get_line_count(l) != 1)
+		return;
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+	int base = pango_layout_iter_get_baseline(it);
+	PangoRectangle logical;
+	pango_layout_iter_get_run_extents(it, NULL, &logical);
+	int one = !pango_layout_iter_next_run(it) ||
+	          !pango_layout_iter_get_run_readonly(it);
+	pango_layout_iter_free(it);
+	size_t len = strlen(s);
+	if (!one || !run || !run->glyphs || !run->item ||
+	    !run->item->analysis.font || run->item->offset != 0 ||
+	    (size_t)run->item->length != len || len > NUM_GLYPHS ||
+	    run->glyphs->num_glyphs != (int)len)
+		return;
+	cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(
+	    PANGO_CAIRO_FONT(run->item->analysis.font));
+	if (!sf || cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS)
+		return;
+	if (!d->numsf)
+		d->numsf = cairo_scaled_font_reference(sf);
+	else if (d->numsf != sf)
+		return;
+	int x = logical.x;
+	for (size_t i = 0; i < len; i++) {
+		const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+		/* one cluster per digit, in order */
+		if (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG ||
+		    gi->glyph == PANGO_GLYPH_EMPTY ||
+		    run->glyphs->log_clusters[i] != (int)i ||
+		    gi->geometry.y_offset != 0)
+			return;
+		e->glyph[i] = gi->glyph;
+		e->gx[i] = (double)(x + gi->geometry.x_offset) / PANGO_SCALE;
+		x += gi->geometry.width;
+	}
+	e->gy = (double)base / PANGO_SCALE;
+	e->ng = (int)len;
+}
+
+/* Household number n's entry in the document's table, measured (and
+ * shaped) the first time; NULL without memory for the table, and *tmp
+ * filled instead. */
+static const struct numsz *
+number_info(struct doc *d, long n, double font, struct numsz *tmp)
 {
 	if (font != d->numfont) {
 		ER_FREE(d->numsz);
 		d->nnumsz = 0;
 		d->numfont = font;
+		if (d->numsf)
+			cairo_scaled_font_destroy(d->numsf);
+		d->numsf = NULL;
 	}
 	struct numsz *e = NULL;
 	if (n >= 0 && n < (1L << 22)) {
@@ -1194,20 +1254,29 @@ number_size(struct doc *d, long n, double font, double *tw, double *th)
 		if ((size_t)n < d->nnumsz)
 			e = &d->numsz[n];
 	}
-	if (e && e->w >= 0) {
-		*tw = e->w;
-		*th = e->h;
-		return;
-	}
+	if (e && e->w >= 0)
+		return e;
+	if (!e)
+		e = tmp;
 	char num[24];
 	snprintf(num, sizeof num, "%ld", n);
 	PangoLayout *l = layout_new(d, num, font, 1, 0);
-	layout_size(l, tw, th);
+	layout_size(l, &e->w, &e->h);
+	number_glyphs(d, l, num, e);
 	g_object_unref(l);
-	if (e) {
-		e->w = *tw;
-		e->h = *th;
-	}
+	return e == tmp ? NULL : e;
+}
+
+/* The size of household number n's label text, in bold font. */
+static void
+number_size(struct doc *d, long n, double font, double *tw, double *th)
+{
+	struct numsz tmp;
+	const struct numsz *e = number_info(d, n, font, &tmp);
+	if (!e)
+		e = &tmp;
+	*tw = e->w;
+	*th = e->h;
 }
 
 static int
@@ -1238,6 +1307,82 @@ fmt_rate(long rate, char *out, size_t len)
 		snprintf(out, len, "―");
 	else
 		snprintf(out, len, "%ld.%ld%%", rate / 10, rate % 10);
+}
+
+/* Where a household's marker and its number go on the map. */
+struct mpos {
+	double mx, my;         /* marker */
+	double tx, ty, tw, th; /* number box */
+	int line;              /* leader from (x, y) */
+	double ax, ay;
+};
+
+/* Draws the placed households' numbers in colour fg: those shaped as
+ * one glyph a digit in one call, the others (if any) each through
+ * Pango as before. */
+static enum er_code
+draw_numbers(struct doc *d, const struct dist *ds, const struct er_label *L,
+             const struct mpos *mp, double font, const struct er_color *fg)
+{
+	cairo_t *cr = d->cr;
+	size_t ng = 0;
+	for (size_t i = 0; i < ds->nhh; i++) {
+		if (!L[i].placed)
+			continue;
+		struct numsz tmp;
+		const struct numsz *e =
+		    number_info(d, ds->hh[i].number, font, &tmp);
+		if (e)
+			ng += (size_t)e->ng;
+	}
+	cairo_glyph_t *g = ng ? er_malloc(ng * sizeof *g) : NULL;
+	cairo_text_cluster_t *cl = ng ? er_malloc(ng * sizeof *cl) : NULL;
+	char *utf8 = ng ? er_malloc(ng + 1) : NULL;
+	if (ng && (!g || !cl || !utf8)) {
+		er_free(g);
+		er_free(cl);
+		er_free(utf8);
+		return nomem(d);
+	}
+	set_color(cr, fg);
+	size_t k = 0;
+	for (size_t i = 0; i < ds->nhh; i++) {
+		if (!L[i].placed)
+			continue;
+		char num[24];
+		snprintf(num, sizeof num, "%ld", ds->hh[i].number);
+		struct numsz tmp;
+		const struct numsz *e =
+		    number_info(d, ds->hh[i].number, font, &tmp);
+		if (e && e->ng && k + (size_t)e->ng <= ng &&
+		    strlen(num) == (size_t)e->ng) {
+			/* as Pango would place them, from (tx + 1, ty) */
+			for (int j = 0; j < e->ng; j++, k++) {
+				g[k].index = e->glyph[j];
+				g[k].x = mp[i].tx + 1 + e->gx[j];
+				g[k].y = mp[i].ty + e->gy;
+				cl[k].num_bytes = 1;
+				cl[k].num_glyphs = 1;
+				utf8[k] = num[j];
+			}
+			continue;
+		}
+		PangoLayout *l = layout_new(d, num, font, 1, 0);
+		cairo_move_to(cr, mp[i].tx + 1, mp[i].ty);
+		pango_cairo_show_layout(cr, l);
+		g_object_unref(l);
+	}
+	if (k) {
+		cairo_save(cr);
+		cairo_set_scaled_font(cr, d->numsf);
+		cairo_show_text_glyphs(cr, utf8, (int)k, g, (int)k, cl, (int)k,
+		                       0);
+		cairo_restore(cr);
+	}
+	er_free(g);
+	er_free(cl);
+	er_free(utf8);
+	return cairo_check(d, cairo_status(cr), "the numbers");
 }
 
 static enum er_code
@@ -1448,12 +1593,6 @@ map_page(struct doc *d, struct dist *ds)
 		goto fail_nb;
 	}
 	/* where each marker and its number go */
-	struct mpos {
-		double mx, my;         /* marker */
-		double tx, ty, tw, th; /* number box */
-		int line;              /* leader from (x, y) */
-		double ax, ay;
-	};
 	struct mpos *mp = ds->nhh ? er_calloc(ds->nhh, sizeof *mp) : NULL;
 	if (ds->nhh && !mp) {
 		er_free(lw);
@@ -1485,20 +1624,35 @@ map_page(struct doc *d, struct dist *ds)
 		m->ay = m->my;
 	}
 	er_free(lw);
+	/* Leaders, their dots, the numbers' boxes and the numbers are
+	 * each one path or one glyph run: per-household operations cost
+	 * more (Cairo's and the PDF's) than anything else on the page.
+	 * Boxes never overlap, so one fill draws what one fill each did;
+	 * overlapping leaders and dots, all of one colour, are now
+	 * covered once where they were twice. */
 	cairo_set_line_width(cr, 0.5);
+	cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.8);
+	int any = 0;
 	for (size_t i = 0; i < ds->nhh; i++) {
 		if (!labels[i].placed || !mp[i].line)
 			continue;
-		cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.8);
 		cairo_move_to(cr, labels[i].x, labels[i].y);
 		cairo_line_to(cr, mp[i].ax, mp[i].ay);
-		cairo_stroke(cr);
-		if (crowded) {
-			/* the household's true spot */
-			cairo_arc(cr, labels[i].x, labels[i].y, 1, 0, 2 * M_PI);
-			cairo_fill(cr);
-		}
+		any = 1;
 	}
+	if (any)
+		cairo_stroke(cr);
+	if (any && crowded) {
+		/* the households' true spots */
+		for (size_t i = 0; i < ds->nhh; i++) {
+			if (!labels[i].placed || !mp[i].line)
+				continue;
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, labels[i].x, labels[i].y, 1, 0, 2 * M_PI);
+		}
+		cairo_fill(cr);
+	}
+	cairo_new_path(cr);
 	for (size_t i = 0; i < ds->nhh; i++) {
 		struct props q = {0};
 		props_add(&q, "mobility", ds->hh[i].mobility);
@@ -1507,22 +1661,22 @@ map_page(struct doc *d, struct dist *ds)
 		paint_point(d, hr, hn, mp[i].mx, mp[i].my, 1);
 		mark_used(d, hr, hn);
 	}
+	/* a white box under each number: leaders pass beneath (a fill
+	 * each: a PDF "re" is shorter than a path of many boxes) */
+	cairo_set_source_rgba(cr, halo.r, halo.g, halo.b, 0.9);
 	for (size_t i = 0; i < ds->nhh; i++) {
 		if (!labels[i].placed)
 			continue;
-		char num[24];
-		snprintf(num, sizeof num, "%ld", ds->hh[i].number);
-		/* a white box under the number: leaders pass beneath */
 		cairo_rectangle(cr, mp[i].tx, mp[i].ty, mp[i].tw, mp[i].th);
-		cairo_set_source_rgba(cr, halo.r, halo.g, halo.b, 0.9);
 		cairo_fill(cr);
-		PangoLayout *l = layout_new(d, num, font, 1, 0);
-		set_color(cr, &fg);
-		cairo_move_to(cr, mp[i].tx + 1, mp[i].ty);
-		pango_cairo_show_layout(cr, l);
-		g_object_unref(l);
+	}
+	if (draw_numbers(d, ds, labels, mp, font, &fg)) {
+		er_free(mp);
+		er_free(labels);
+		goto fail_nb;
 	}
 	er_free(mp);
+	mp = NULL;
 	long unplaced = 0;
 	for (size_t i = 0; i < ds->nhh; i++)
 		unplaced += !labels[i].placed;
@@ -2242,6 +2396,9 @@ doc_release(struct doc *d)
 	ER_FREE(d->recipient);
 	ER_FREE(d->numsz);
 	d->nnumsz = 0;
+	if (d->numsf)
+		cairo_scaled_font_destroy(d->numsf);
+	d->numsf = NULL;
 }
 
 static const char *
