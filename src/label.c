@@ -3,6 +3,7 @@
  * using grids of markers and placed boxes so thousands of households a
  * few metres apart stay fast. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,11 +268,30 @@ next_stamp(unsigned *stamp, size_t nstamp, unsigned *now)
  * listed in a cell they share, so the answer is the same. */
 enum { FREE, BLOCKED, SOFT };
 
+/* The obstacles that blocked the last few boxes tested: the next box
+ * is near and often blocked by one of them, found without walking the
+ * cells. Any obstacle that meets the box blocks it, so trying these
+ * first changes no answer. */
+enum { RECENT = 4 };
+struct recent {
+	size_t id[RECENT]; /* obstacle index + 1, 0 none */
+	unsigned next;
+};
+
 static int
 is_free(const struct grid *g, double x, double y, double w, double h,
         const double *seg, size_t skip_marker, unsigned *stamp,
-        size_t nstamp, unsigned *now, int strict)
+        size_t nstamp, unsigned *now, int strict, struct recent *rb)
 {
+	for (int i = 0; i < RECENT; i++) {
+		size_t id = rb->id[i];
+		if (!id-- || id == skip_marker)
+			continue;
+		const struct obstacle *o = &g->obs[id];
+		if (er_label_boxes_overlap(x, y, w, h, o->x, o->y, o->w, o->h,
+		                           0))
+			return BLOCKED;
+	}
 	int cx0, cy0, cx1, cy1, soft = 0;
 	unsigned t = next_stamp(stamp, nstamp, now);
 	if (cell_range(g, x, y, w, h, &cx0, &cy0, &cx1, &cy1))
@@ -298,8 +318,11 @@ is_free(const struct grid *g, double x, double y, double w, double h,
 					}
 					if (er_label_boxes_overlap(
 					        x, y, w, h, o->x, o->y, o->w,
-					        o->h, 0))
+					        o->h, 0)) {
+						rb->id[rb->next++ % RECENT] =
+						    id + 1;
 						return BLOCKED;
+					}
 				}
 			}
 	if (soft)
@@ -480,7 +503,7 @@ struct occ {
 	struct occ_class {
 		int kw, kh;
 		int fx, fy;       /* window origins: fx x fy */
-		unsigned char *f; /* 1: window free */
+		uint64_t *f;      /* bit set: window free, row by row */
 		int bx, by;       /* blocks of OCC_BLOCK^2 origins */
 		unsigned *count;  /* free windows per block */
 	} cls[OCC_CLASSES];
@@ -555,11 +578,12 @@ occ_take(struct occ *o, int i0, int i1, int j0, int j1)
 			b1 = k->fy;
 		for (int b = b0; b < b1; b++)
 			for (int a = a0; a < a1; a++) {
-				unsigned char *f =
-				    &k->f[(size_t)b * (size_t)k->fx +
-				          (size_t)a];
-				if (*f) {
-					*f = 0;
+				size_t bit = (size_t)b * (size_t)k->fx +
+				             (size_t)a;
+				uint64_t *f = &k->f[bit / 64];
+				uint64_t m = (uint64_t)1 << (bit % 64);
+				if (*f & m) {
+					*f &= ~m;
 					k->count[(size_t)(b / OCC_BLOCK) *
 					             (size_t)k->bx +
 					         (size_t)(a / OCC_BLOCK)]--;
@@ -653,7 +677,10 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 		k->fy = o->ny - kh + 1;
 		k->bx = (k->fx + OCC_BLOCK - 1) / OCC_BLOCK;
 		k->by = (k->fy + OCC_BLOCK - 1) / OCC_BLOCK;
-		k->f = er_malloc((size_t)k->fx * (size_t)k->fy);
+		/* a bit a window: a few times smaller than the cache,
+		 * where the byte a window it was is not */
+		k->f = er_calloc(((size_t)k->fx * (size_t)k->fy + 63) / 64,
+		                 sizeof *k->f);
 		k->count =
 		    er_calloc((size_t)k->bx * (size_t)k->by, sizeof *k->count);
 		if (!k->f || !k->count) {
@@ -669,7 +696,10 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 				unsigned t = sum[b1 * sx + a1] -
 				             sum[b * sx + a1] -
 				             sum[b1 * sx + a] + sum[b * sx + a];
-				k->f[b * (size_t)k->fx + a] = t == 0;
+				size_t bit = b * (size_t)k->fx + a;
+				if (t == 0)
+					k->f[bit / 64] |= (uint64_t)1
+					                  << (bit % 64);
 				if (t == 0)
 					k->count[(b / OCC_BLOCK) *
 					             (size_t)k->bx +
@@ -708,7 +738,8 @@ occ_taken(const struct occ *o, int c, double x, double y, double w, double h)
 	int i0 = icell(lx + 1e-6, 1), j0 = icell(ly + 1e-6, 1);
 	if (i0 >= k->fx || j0 >= k->fy)
 		return 0;
-	return !k->f[(size_t)j0 * (size_t)k->fx + (size_t)i0];
+	size_t bit = (size_t)j0 * (size_t)k->fx + (size_t)i0;
+	return !(k->f[bit / 64] >> (bit % 64) & 1);
 }
 
 /* Whether any window of class c has its origin cell within distance
@@ -935,6 +966,7 @@ er_label_place(struct er_label *labels, size_t n,
 	if (!stamp)
 		goto nomem;
 	unsigned now = 0;
+	struct recent recent = {{0}, 0};
 	double maxr = hypot(fw, fh);
 	if (p->max_leader > 0 && p->max_leader < maxr)
 		maxr = p->max_leader;
@@ -965,7 +997,7 @@ er_label_place(struct er_label *labels, size_t n,
 			                  .ay = L->y};
 			tested++;
 			if (is_free(&g, c.bx, c.by, w, h, NULL, ord[k].i, stamp,
-			            nstamp, &now, 1) == FREE) {
+			            nstamp, &now, 1, &recent) == FREE) {
 				if (place(&g, &occ, L, &c, gap, w, h))
 					goto nomem;
 				found = 1;
@@ -1031,7 +1063,8 @@ er_label_place(struct er_label *labels, size_t n,
 				double seg[4] = {L->x, L->y, c.ax, c.ay};
 				int why = is_free(
 				    &g, c.bx, c.by, w, h, c.leader ? seg : NULL,
-				    ord[k].i, stamp, nstamp, &now, pass == 0);
+				    ord[k].i, stamp, nstamp, &now, pass == 0,
+				    &recent);
 				if (why == SOFT && !have_soft) {
 					soft = c;
 					have_soft = 1;
