@@ -132,6 +132,9 @@ struct doc {
 	long registrants, households; /* written, for audit and result */
 	long withheld;
 
+	double *cullpt; /* wkb_points' points, when culled */
+	size_t capcull;
+
 	struct {
 		char *path;
 		cairo_surface_t *img;
@@ -784,6 +787,12 @@ mpoly_path(cairo_t *cr, const struct view *v, const struct er_mpoly *mp)
 struct wkb {
 	const unsigned char *p, *end;
 	int le;
+	/* > 0: lines (cull_line) and rings (cull_poly) are only stroked,
+	 * with round joins and caps, no dashes, at most cull wide: their
+	 * segments wholly beyond the frame by more than that on one side
+	 * are left out (see emit_culled) */
+	double cull;
+	int cull_line, cull_poly;
 };
 
 static int
@@ -816,6 +825,69 @@ wkb_f64(struct wkb *w, double *out)
 	return 0;
 }
 
+/* Where (x, y) is outside box b (x0, y0, x1, y1): a bit a side. */
+static unsigned
+outcode(const double b[4], double x, double y)
+{
+	return (x < b[0]) | (y < b[1]) << 1 | (x > b[2]) << 2 |
+	       (y > b[3]) << 3;
+}
+
+/* Adds the n points pt (page units) as a line, or a ring when close, to
+ * the path, leaving out the segments with both ends beyond one side of
+ * box b (the frame grown by more than half the widest stroke): nothing
+ * of their strokes, round joins or the round caps that now end the
+ * parts left can reach the frame, so the clipped page is the same.
+ * A line or ring with no such segment is added as it was. Only for
+ * paths that are stroked alone, without dashes (a part's dashes would
+ * start afresh). Neighbours' outlines run far beyond the frame: a third
+ * of a page's path points were never seen. */
+static void
+emit_culled(cairo_t *cr, const double *pt, size_t n, int close,
+            const double b[4])
+{
+	/* segment i runs from point i to point i + 1 (mod n if close) */
+	size_t nseg = n < 2 ? 0 : close ? n : n - 1;
+	size_t first_cut = nseg;
+	unsigned c0 = n ? outcode(b, pt[0], pt[1]) : 0, cprev = c0;
+	for (size_t i = 0; i < nseg; i++) {
+		size_t j = i + 1 == n ? 0 : i + 1;
+		unsigned cj = j == 0 ? c0 : outcode(b, pt[2 * j], pt[2 * j + 1]);
+		if (cprev & cj) {
+			first_cut = i;
+			break;
+		}
+		cprev = cj;
+	}
+	if (first_cut == nseg) {
+		for (size_t i = 0; i < n; i++) {
+			if (i == 0)
+				cairo_move_to(cr, pt[0], pt[1]);
+			else
+				cairo_line_to(cr, pt[2 * i], pt[2 * i + 1]);
+		}
+		if (close && n)
+			cairo_close_path(cr);
+		return;
+	}
+	/* runs of kept segments, starting after a left-out one (a ring
+	 * is walked once round from there) */
+	size_t start = close ? first_cut + 1 : 0;
+	int open = 0;
+	for (size_t s = 0; s < nseg; s++) {
+		size_t i = (start + s) % n, j = (i + 1) % n;
+		const double *p = &pt[2 * i], *q = &pt[2 * j];
+		if (outcode(b, p[0], p[1]) & outcode(b, q[0], q[1])) {
+			open = 0;
+			continue;
+		}
+		if (!open)
+			cairo_move_to(cr, p[0], p[1]);
+		cairo_line_to(cr, q[0], q[1]);
+		open = 1;
+	}
+}
+
 static int
 wkb_points(struct doc *d, struct wkb *w, const struct view *v, int close,
            uint32_t dims)
@@ -823,6 +895,16 @@ wkb_points(struct doc *d, struct wkb *w, const struct view *v, int close,
 	uint32_t n;
 	if (wkb_u32(w, &n) || n > (uint32_t)((w->end - w->p) / 16))
 		return -1;
+	int cull = w->cull > 0 && (close ? w->cull_poly : w->cull_line);
+	if (cull && n > d->capcull) {
+		double *x = er_realloc(d->cullpt, 2 * (size_t)n * sizeof *x);
+		if (x) {
+			d->cullpt = x;
+			d->capcull = n;
+		}
+	}
+	if (n > d->capcull)
+		cull = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		double x, y, z;
 		if (wkb_f64(w, &x) || wkb_f64(w, &y))
@@ -834,12 +916,20 @@ wkb_points(struct doc *d, struct wkb *w, const struct view *v, int close,
 			return -1;
 		double px, py;
 		to_page(v, x, y, &px, &py);
-		if (i == 0)
+		if (cull) {
+			d->cullpt[2 * i] = px;
+			d->cullpt[2 * i + 1] = py;
+		} else if (i == 0)
 			cairo_move_to(d->cr, px, py);
 		else
 			cairo_line_to(d->cr, px, py);
 	}
-	if (close && n)
+	if (cull) {
+		double m = w->cull / 2 + 1;
+		double b[4] = {v->fx - m, v->fy - m, v->fx + v->fw + m,
+		               v->fy + v->fh + m};
+		emit_culled(d->cr, d->cullpt, n, close, b);
+	} else if (close && n)
 		cairo_close_path(d->cr);
 	return 0;
 }
@@ -986,15 +1076,38 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 	size_t n = match(d, f->layer, &p, rules);
 	if (!n)
 		return ER_OK;
-	struct wkb w = {f->wkb, f->wkb + f->wkb_len, 1};
+	struct wkb w = {.p = f->wkb, .end = f->wkb + f->wkb_len, .le = 1};
+	/* what the path will be painted with: only strokes, no dashes? */
+	double widest = 0;
+	int dashed = 0, filled = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < rules[i]->nsyms; k++) {
+			const struct er_symbolizer *s = &rules[i]->syms[k];
+			if (s->kind != ER_SYM_POLYGON && s->kind != ER_SYM_LINE)
+				continue;
+			filled |= s->kind == ER_SYM_POLYGON && s->has_fill;
+			if (!s->has_stroke)
+				continue;
+			dashed |= s->ndash > 0;
+			widest = fmax(widest, (s->stroke_width > 0
+			                           ? s->stroke_width
+			                           : 1) *
+			                          PX);
+		}
+	double lx = 0, ly = 0, tw = 0, th = 0;
+	const struct er_symbolizer *ts = text_sym(rules, n);
+	int named = strcmp(f->layer, "neighbour") == 0 && f->name && ts;
+	if (!dashed && !named) {
+		w.cull = fmax(widest, 1);
+		w.cull_line = 1;
+		w.cull_poly = !filled;
+	}
 	cairo_new_path(d->cr);
 	int poly = wkb_geom(d, &w, c->v, 0);
 	if (poly < 0) {
 		cairo_new_path(d->cr);
 		return ER_OK;
 	}
-	double lx = 0, ly = 0, tw = 0, th = 0;
-	const struct er_symbolizer *ts = text_sym(rules, n);
 	if (ts && f->name) {
 		PangoLayout *l = layout_new(
 		    d, f->name, (ts->font_size > 0 ? ts->font_size : 10) * PX,
@@ -1002,8 +1115,7 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 		layout_size(l, &tw, &th);
 		g_object_unref(l);
 	}
-	if (strcmp(f->layer, "neighbour") == 0 && f->name && ts &&
-	    name_point(c, f, tw, th, &lx, &ly)) {
+	if (named && name_point(c, f, tw, th, &lx, &ly)) {
 		struct nlabel *x =
 		    er_realloc(c->names, (c->nnames + 1) * sizeof *x);
 		if (!x)
@@ -1015,6 +1127,19 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 		if (!x[c->nnames].name)
 			return nomem(d);
 		c->nnames++;
+	}
+	if (named && !dashed) {
+		/* name_point took the whole path's extent: now the path
+		 * as drawn */
+		w = (struct wkb){.p = f->wkb, .end = f->wkb + f->wkb_len, .le = 1};
+		w.cull = fmax(widest, 1);
+		w.cull_line = 1;
+		w.cull_poly = !filled;
+		cairo_new_path(d->cr);
+		if (wkb_geom(d, &w, c->v, 0) < 0) {
+			cairo_new_path(d->cr);
+			return ER_OK;
+		}
 	}
 	cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
 	paint_path(d->cr, rules, n, poly, 1);
@@ -2402,6 +2527,8 @@ doc_release(struct doc *d)
 	ER_FREE(d->recipient);
 	ER_FREE(d->numsz);
 	d->nnumsz = 0;
+	ER_FREE(d->cullpt);
+	d->capcull = 0;
 	if (d->numsf)
 		cairo_scaled_font_destroy(d->numsf);
 	d->numsf = NULL;
