@@ -576,19 +576,31 @@ occ_take(struct occ *o, int i0, int i1, int j0, int j1)
 			a1 = k->fx;
 		if (b1 > k->fy)
 			b1 = k->fy;
-		for (int b = b0; b < b1; b++)
-			for (int a = a0; a < a1; a++) {
-				size_t bit = (size_t)b * (size_t)k->fx +
-				             (size_t)a;
+		/* a row's windows a word and a block at a time */
+		for (int b = b0; b < b1; b++) {
+			size_t row = (size_t)b * (size_t)k->fx;
+			unsigned *cnt =
+			    &k->count[(size_t)(b / OCC_BLOCK) * (size_t)k->bx];
+			for (int a = a0; a < a1;) {
+				size_t bit = row + (size_t)a;
+				int n = OCC_BLOCK - a % OCC_BLOCK;
+				if (n > 64 - (int)(bit % 64))
+					n = 64 - (int)(bit % 64);
+				if (n > a1 - a)
+					n = a1 - a;
+				uint64_t m = (n == 64 ? ~(uint64_t)0
+				                      : ((uint64_t)1 << n) - 1)
+				             << (bit % 64);
 				uint64_t *f = &k->f[bit / 64];
-				uint64_t m = (uint64_t)1 << (bit % 64);
 				if (*f & m) {
+					cnt[a / OCC_BLOCK] -=
+					    (unsigned)__builtin_popcountll(*f &
+					                                   m);
 					*f &= ~m;
-					k->count[(size_t)(b / OCC_BLOCK) *
-					             (size_t)k->bx +
-					         (size_t)(a / OCC_BLOCK)]--;
 				}
+				a += n;
 			}
+		}
 	}
 }
 
