@@ -997,6 +997,22 @@ struct fctx {
 	const struct er_mpoly *district;
 };
 
+/* A point of name_point's grid: its distance from the middle and its
+ * place in the grid's order. */
+struct gpt {
+	double dd;
+	int n;
+};
+
+static int
+cmp_gpt(const void *a, const void *b)
+{
+	const struct gpt *x = a, *y = b;
+	if (x->dd != y->dd)
+		return x->dd < y->dd ? -1 : 1;
+	return (x->n > y->n) - (x->n < y->n);
+}
+
 /* Where a neighbour's name goes: the point of its visible part that is
  * inside it, outside the district, and nearest the middle of that part
  * (a 15 x 15 grid is searched). 0 when there is none. Uses the path
@@ -1020,41 +1036,43 @@ name_point(struct fctx *c, const struct er_xfeature *f, double tw, double th,
 		return 0;
 	int found = 0;
 	if (project_mpoly(d, &mp) == ER_OK) {
-		double mx = (x0 + x1) / 2, my = (y0 + y1) / 2, best = INFINITY;
-		for (int i = 0; i <= 14; i++)
-			for (int k = 0; k <= 14; k++) {
-				double qx = x0 + (x1 - x0) * i / 14;
-				double qy = y0 + (y1 - y0) * k / 14;
-				/* the name's centre and corners: all in the
-				 * neighbour, none in the district (a name
-				 * across a boundary is hard to read) */
-				static const double corner[5][2] = {
-				    {0, 0}, {-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
-				int ok = 1;
-				for (int e = 0; e < 5 && ok; e++) {
-					double ex = qx + corner[e][0] * tw / 2;
-					double ey = qy + corner[e][1] * th / 2;
-					double X =
-					    v->cx +
-					    (ex - v->fx - v->fw / 2) / v->s;
-					double Y =
-					    v->cy -
-					    (ey - v->fy - v->fh / 2) / v->s;
-					ok = er_mpoly_contains(&mp, X, Y) &&
-					     !(c->district &&
-					       er_mpoly_contains(c->district, X,
-					                         Y));
-				}
-				if (!ok)
-					continue;
-				double dd = hypot(qx - mx, qy - my);
-				if (dd < best) {
-					best = dd;
-					*px = qx;
-					*py = qy;
-					found = 1;
-				}
+		/* the grid's points nearest the middle first (ties in
+		 * the grid's order, as a scan keeping the strictly
+		 * nearest would find them): the first that fits is the
+		 * answer, and most points are never tested */
+		double mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+		struct gpt pts[225];
+		for (int n = 0; n < 225; n++) {
+			double qx = x0 + (x1 - x0) * (n / 15) / 14;
+			double qy = y0 + (y1 - y0) * (n % 15) / 14;
+			pts[n] = (struct gpt){hypot(qx - mx, qy - my), n};
+		}
+		qsort(pts, 225, sizeof pts[0], cmp_gpt);
+		for (int g = 0; g < 225 && !found; g++) {
+			int i = pts[g].n / 15, k = pts[g].n % 15;
+			double qx = x0 + (x1 - x0) * i / 14;
+			double qy = y0 + (y1 - y0) * k / 14;
+			/* the name's centre and corners: all in the
+			 * neighbour, none in the district (a name across a
+			 * boundary is hard to read) */
+			static const double corner[5][2] = {
+			    {0, 0}, {-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+			int ok = 1;
+			for (int e = 0; e < 5 && ok; e++) {
+				double ex = qx + corner[e][0] * tw / 2;
+				double ey = qy + corner[e][1] * th / 2;
+				double X = v->cx + (ex - v->fx - v->fw / 2) / v->s;
+				double Y = v->cy - (ey - v->fy - v->fh / 2) / v->s;
+				ok = er_mpoly_contains(&mp, X, Y) &&
+				     !(c->district &&
+				       er_mpoly_contains(c->district, X, Y));
 			}
+			if (ok) {
+				*px = qx;
+				*py = qy;
+				found = 1;
+			}
+		}
 	}
 	er_mpoly_finish(&mp);
 	return found;
