@@ -829,8 +829,7 @@ wkb_f64(struct wkb *w, double *out)
 static unsigned
 outcode(const double b[4], double x, double y)
 {
-	return (x < b[0]) | (y < b[1]) << 1 | (x > b[2]) << 2 |
-	       (y > b[3]) << 3;
+	return (x < b[0]) | (y < b[1]) << 1 | (x > b[2]) << 2 | (y > b[3]) << 3;
 }
 
 /* Adds the n points pt (page units) as a line, or a ring when close, to
@@ -852,7 +851,8 @@ emit_culled(cairo_t *cr, const double *pt, size_t n, int close,
 	unsigned c0 = n ? outcode(b, pt[0], pt[1]) : 0, cprev = c0;
 	for (size_t i = 0; i < nseg; i++) {
 		size_t j = i + 1 == n ? 0 : i + 1;
-		unsigned cj = j == 0 ? c0 : outcode(b, pt[2 * j], pt[2 * j + 1]);
+		unsigned cj =
+		    j == 0 ? c0 : outcode(b, pt[2 * j], pt[2 * j + 1]);
 		if (cprev & cj) {
 			first_cut = i;
 			break;
@@ -1061,8 +1061,10 @@ name_point(struct fctx *c, const struct er_xfeature *f, double tw, double th,
 			for (int e = 0; e < 5 && ok; e++) {
 				double ex = qx + corner[e][0] * tw / 2;
 				double ey = qy + corner[e][1] * th / 2;
-				double X = v->cx + (ex - v->fx - v->fw / 2) / v->s;
-				double Y = v->cy - (ey - v->fy - v->fh / 2) / v->s;
+				double X =
+				    v->cx + (ex - v->fx - v->fw / 2) / v->s;
+				double Y =
+				    v->cy - (ey - v->fy - v->fh / 2) / v->s;
 				ok = er_mpoly_contains(&mp, X, Y) &&
 				     !(c->district &&
 				       er_mpoly_contains(c->district, X, Y));
@@ -1107,10 +1109,9 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 			if (!s->has_stroke)
 				continue;
 			dashed |= s->ndash > 0;
-			widest = fmax(widest, (s->stroke_width > 0
-			                           ? s->stroke_width
-			                           : 1) *
-			                          PX);
+			widest = fmax(
+			    widest,
+			    (s->stroke_width > 0 ? s->stroke_width : 1) * PX);
 		}
 	double lx = 0, ly = 0, tw = 0, th = 0;
 	const struct er_symbolizer *ts = text_sym(rules, n);
@@ -1149,7 +1150,8 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 	if (named && !dashed) {
 		/* name_point took the whole path's extent: now the path
 		 * as drawn */
-		w = (struct wkb){.p = f->wkb, .end = f->wkb + f->wkb_len, .le = 1};
+		w = (struct wkb){
+		    .p = f->wkb, .end = f->wkb + f->wkb_len, .le = 1};
 		w.cull = fmax(widest, 1);
 		w.cull_line = 1;
 		w.cull_poly = !filled;
