@@ -3,6 +3,7 @@
  * using grids of markers and placed boxes so thousands of households a
  * few metres apart stay fast. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,11 +268,30 @@ next_stamp(unsigned *stamp, size_t nstamp, unsigned *now)
  * listed in a cell they share, so the answer is the same. */
 enum { FREE, BLOCKED, SOFT };
 
+/* The obstacles that blocked the last few boxes tested: the next box
+ * is near and often blocked by one of them, found without walking the
+ * cells. Any obstacle that meets the box blocks it, so trying these
+ * first changes no answer. */
+enum { RECENT = 4 };
+struct recent {
+	size_t id[RECENT]; /* obstacle index + 1, 0 none */
+	unsigned next;
+};
+
 static int
 is_free(const struct grid *g, double x, double y, double w, double h,
-        const double *seg, size_t skip_marker, unsigned *stamp,
-        size_t nstamp, unsigned *now, int strict)
+        const double *seg, size_t skip_marker, unsigned *stamp, size_t nstamp,
+        unsigned *now, int strict, struct recent *rb)
 {
+	for (int i = 0; i < RECENT; i++) {
+		size_t id = rb->id[i];
+		if (!id-- || id == skip_marker)
+			continue;
+		const struct obstacle *o = &g->obs[id];
+		if (er_label_boxes_overlap(x, y, w, h, o->x, o->y, o->w, o->h,
+		                           0))
+			return BLOCKED;
+	}
 	int cx0, cy0, cx1, cy1, soft = 0;
 	unsigned t = next_stamp(stamp, nstamp, now);
 	if (cell_range(g, x, y, w, h, &cx0, &cy0, &cx1, &cy1))
@@ -298,8 +318,11 @@ is_free(const struct grid *g, double x, double y, double w, double h,
 					}
 					if (er_label_boxes_overlap(
 					        x, y, w, h, o->x, o->y, o->w,
-					        o->h, 0))
+					        o->h, 0)) {
+						rb->id[rb->next++ % RECENT] =
+						    id + 1;
 						return BLOCKED;
+					}
 				}
 			}
 	if (soft)
@@ -480,9 +503,15 @@ struct occ {
 	struct occ_class {
 		int kw, kh;
 		int fx, fy;       /* window origins: fx x fy */
-		unsigned char *f; /* 1: window free */
+		uint64_t *f;      /* bit set: window free, row by row */
 		int bx, by;       /* blocks of OCC_BLOCK^2 origins */
 		unsigned *count;  /* free windows per block */
+		/* summed counts, (bx + 1) x (by + 1), as they were at
+		 * some time since the maps were made: windows are only
+		 * ever taken, so where these say none, there is none;
+		 * stale counts the windows taken since */
+		unsigned *sum;
+		unsigned stale;
 	} cls[OCC_CLASSES];
 };
 
@@ -494,6 +523,7 @@ occ_finish(struct occ *o)
 	for (int c = 0; c < o->ncls; c++) {
 		ER_FREE(o->cls[c].f);
 		ER_FREE(o->cls[c].count);
+		ER_FREE(o->cls[c].sum);
 	}
 	o->ncls = 0;
 }
@@ -553,18 +583,32 @@ occ_take(struct occ *o, int i0, int i1, int j0, int j1)
 			a1 = k->fx;
 		if (b1 > k->fy)
 			b1 = k->fy;
-		for (int b = b0; b < b1; b++)
-			for (int a = a0; a < a1; a++) {
-				unsigned char *f =
-				    &k->f[(size_t)b * (size_t)k->fx +
-				          (size_t)a];
-				if (*f) {
-					*f = 0;
-					k->count[(size_t)(b / OCC_BLOCK) *
-					             (size_t)k->bx +
-					         (size_t)(a / OCC_BLOCK)]--;
+		/* a row's windows a word and a block at a time */
+		for (int b = b0; b < b1; b++) {
+			size_t row = (size_t)b * (size_t)k->fx;
+			unsigned *cnt =
+			    &k->count[(size_t)(b / OCC_BLOCK) * (size_t)k->bx];
+			for (int a = a0; a < a1;) {
+				size_t bit = row + (size_t)a;
+				int n = OCC_BLOCK - a % OCC_BLOCK;
+				if (n > 64 - (int)(bit % 64))
+					n = 64 - (int)(bit % 64);
+				if (n > a1 - a)
+					n = a1 - a;
+				uint64_t m = (n == 64 ? ~(uint64_t)0
+				                      : ((uint64_t)1 << n) - 1)
+				             << (bit % 64);
+				uint64_t *f = &k->f[bit / 64];
+				if (*f & m) {
+					cnt[a / OCC_BLOCK] -=
+					    (unsigned)__builtin_popcountll(*f &
+					                                   m);
+					*f &= ~m;
+					k->stale++;
 				}
+				a += n;
 			}
+		}
 	}
 }
 
@@ -653,12 +697,19 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 		k->fy = o->ny - kh + 1;
 		k->bx = (k->fx + OCC_BLOCK - 1) / OCC_BLOCK;
 		k->by = (k->fy + OCC_BLOCK - 1) / OCC_BLOCK;
-		k->f = er_malloc((size_t)k->fx * (size_t)k->fy);
+		/* a bit a window: a few times smaller than the cache,
+		 * where the byte a window it was is not */
+		k->f = er_calloc(((size_t)k->fx * (size_t)k->fy + 63) / 64,
+		                 sizeof *k->f);
 		k->count =
 		    er_calloc((size_t)k->bx * (size_t)k->by, sizeof *k->count);
-		if (!k->f || !k->count) {
+		k->sum = er_malloc(((size_t)k->bx + 1) * ((size_t)k->by + 1) *
+		                   sizeof *k->sum);
+		k->stale = ~0u >> 1; /* never summed */
+		if (!k->f || !k->count || !k->sum) {
 			ER_FREE(k->f);
 			ER_FREE(k->count);
+			ER_FREE(k->sum);
 			rc = -1;
 			break;
 		}
@@ -669,7 +720,10 @@ occ_init(struct occ *o, const struct grid *g, const struct er_label *L,
 				unsigned t = sum[b1 * sx + a1] -
 				             sum[b * sx + a1] -
 				             sum[b1 * sx + a] + sum[b * sx + a];
-				k->f[b * (size_t)k->fx + a] = t == 0;
+				size_t bit = b * (size_t)k->fx + a;
+				if (t == 0)
+					k->f[bit / 64] |= (uint64_t)1
+					                  << (bit % 64);
 				if (t == 0)
 					k->count[(b / OCC_BLOCK) *
 					             (size_t)k->bx +
@@ -708,7 +762,8 @@ occ_taken(const struct occ *o, int c, double x, double y, double w, double h)
 	int i0 = icell(lx + 1e-6, 1), j0 = icell(ly + 1e-6, 1);
 	if (i0 >= k->fx || j0 >= k->fy)
 		return 0;
-	return !k->f[(size_t)j0 * (size_t)k->fx + (size_t)i0];
+	size_t bit = (size_t)j0 * (size_t)k->fx + (size_t)i0;
+	return !(k->f[bit / 64] >> (bit % 64) & 1);
 }
 
 /* Whether any window of class c has its origin cell within distance
@@ -744,6 +799,71 @@ occ_any_free(const struct occ *o, int c, double x, double y, double reach)
 	return 0;
 }
 
+/* Brings class c's summed block counts up to date when they are some
+ * placements behind. */
+static void
+occ_sum(struct occ *o, int c)
+{
+	struct occ_class *k = &o->cls[c];
+	if (k->stale < 8 * OCC_BLOCK)
+		return;
+	size_t sx = (size_t)k->bx + 1;
+	memset(k->sum, 0, sx * sizeof *k->sum);
+	for (size_t b = 0; b < (size_t)k->by; b++) {
+		k->sum[(b + 1) * sx] = 0;
+		for (size_t a = 0; a < (size_t)k->bx; a++)
+			k->sum[(b + 1) * sx + a + 1] =
+			    k->count[b * (size_t)k->bx + a] +
+			    k->sum[b * sx + a + 1] + k->sum[(b + 1) * sx + a] -
+			    k->sum[b * sx + a];
+	}
+	k->stale = 0;
+}
+
+/* The octants (bit o: directions o pi/4 to (o + 1) pi/4, y down) of
+ * the ring of radius R round (x, y) where every box of class c, w x h
+ * with its gap, touching the ring has a taken window: none of their
+ * candidates can be free. Only octants whose windows all lie inside
+ * the maps count (occ_taken says "not taken" beyond them). */
+static unsigned
+occ_dead_octants(const struct occ *o, int c, double x, double y, double R,
+                 double w, double h)
+{
+	static const double cs[9][2] = {
+	    {1, 0},  {M_SQRT1_2, M_SQRT1_2},   {0, 1},  {-M_SQRT1_2, M_SQRT1_2},
+	    {-1, 0}, {-M_SQRT1_2, -M_SQRT1_2}, {0, -1}, {M_SQRT1_2, -M_SQRT1_2},
+	    {1, 0},
+	};
+	const struct occ_class *k = &o->cls[c];
+	size_t sx = (size_t)k->bx + 1;
+	unsigned dead = 0;
+	for (int e = 0; e < 8; e++) {
+		/* the box's top left: x + R cos t - w .. x + R cos t */
+		double c0 = fmin(cs[e][0], cs[e + 1][0]);
+		double c1 = fmax(cs[e][0], cs[e + 1][0]);
+		double s0 = fmin(cs[e][1], cs[e + 1][1]);
+		double s1 = fmax(cs[e][1], cs[e + 1][1]);
+		/* occ_taken's origin cell is at most a cell past the
+		 * box's corner: two cells of margin either side */
+		double lx0 = (x + R * c0 - w - o->x0) * o->inv - 2;
+		double lx1 = (x + R * c1 - o->x0) * o->inv + 2;
+		double ly0 = (y + R * s0 - h - o->y0) * o->inv - 2;
+		double ly1 = (y + R * s1 - o->y0) * o->inv + 2;
+		if (!(lx0 >= 0 && ly0 >= 0 && lx1 < k->fx && ly1 < k->fy))
+			continue;
+		size_t a0 = (size_t)lx0 / OCC_BLOCK,
+		       a1 = (size_t)lx1 / OCC_BLOCK;
+		size_t b0 = (size_t)ly0 / OCC_BLOCK,
+		       b1 = (size_t)ly1 / OCC_BLOCK;
+		unsigned t = k->sum[(b1 + 1) * sx + a1 + 1] -
+		             k->sum[b0 * sx + a1 + 1] -
+		             k->sum[(b1 + 1) * sx + a0] + k->sum[b0 * sx + a0];
+		if (t == 0)
+			dead |= 1u << e;
+	}
+	return dead;
+}
+
 /* The directions of the candidates on a ring of m: from the upper
  * right, then round both ways alternately. d[0], d[1]: cosine and sine;
  * d[2], d[3]: the same over the larger's magnitude, to reach the box's
@@ -768,6 +888,7 @@ struct ring_cache {
 	int nrings;
 	size_t *off; /* ring k's directions: dir[4 off[k]]..dir[4 off[k+1]] */
 	double *dir;
+	unsigned char *oct; /* each direction's octant (occ_dead_octants) */
 };
 
 static int
@@ -782,10 +903,11 @@ ring_count(double R, double step)
  * cached. */
 static int
 ring_dirs(struct ring_cache *c, double r0, double step, double maxr, int k,
-          const double **dir)
+          const double **dir, const unsigned char **oct)
 {
 	int m = ring_count(r0 + k * step, step);
 	*dir = NULL;
+	*oct = NULL;
 	if (!c->off) {
 		/* the first rings, for the first step asked */
 		enum { MAX_DIRS = 1 << 18 };
@@ -802,19 +924,32 @@ ring_dirs(struct ring_cache *c, double r0, double step, double maxr, int k,
 		c->nrings = nr;
 		c->off = er_malloc((size_t)(nr + 1) * sizeof *c->off);
 		c->dir = er_malloc((total ? total : 1) * 4 * sizeof *c->dir);
-		if (!c->off || !c->dir)
+		c->oct = er_malloc(total ? total : 1);
+		if (!c->off || !c->dir || !c->oct)
 			return -1;
 		c->off[0] = 0;
 		for (int i = 0; i < nr; i++) {
 			int mi = ring_count(r0 + i * step, step);
-			for (int a = 0; a < mi; a++)
-				ring_dir(a, mi, &c->dir[4 * (c->off[i] + a)]);
+			for (int a = 0; a < mi; a++) {
+				double *u = &c->dir[4 * (c->off[i] + a)];
+				ring_dir(a, mi, u);
+				double t = atan2(u[1], u[0]);
+				if (t < 0)
+					t += 2 * M_PI;
+				int e = (int)floor(t / (M_PI / 4));
+				c->oct[c->off[i] + a] =
+				    (unsigned char)(e < 0   ? 0
+				                    : e > 7 ? 7
+				                            : e);
+			}
 			c->off[i + 1] = c->off[i] + (size_t)mi;
 		}
 	}
 	if (step == c->step && k < c->nrings &&
-	    c->off[k + 1] - c->off[k] == (size_t)m)
+	    c->off[k + 1] - c->off[k] == (size_t)m) {
 		*dir = &c->dir[4 * c->off[k]];
+		*oct = &c->oct[c->off[k]];
+	}
 	return m;
 }
 
@@ -935,6 +1070,7 @@ er_label_place(struct er_label *labels, size_t n,
 	if (!stamp)
 		goto nomem;
 	unsigned now = 0;
+	struct recent recent = {{0}, 0};
 	double maxr = hypot(fw, fh);
 	if (p->max_leader > 0 && p->max_leader < maxr)
 		maxr = p->max_leader;
@@ -965,7 +1101,7 @@ er_label_place(struct er_label *labels, size_t n,
 			                  .ay = L->y};
 			tested++;
 			if (is_free(&g, c.bx, c.by, w, h, NULL, ord[k].i, stamp,
-			            nstamp, &now, 1) == FREE) {
+			            nstamp, &now, 1, &recent) == FREE) {
 				if (place(&g, &occ, L, &c, gap, w, h))
 					goto nomem;
 				found = 1;
@@ -998,10 +1134,21 @@ er_label_place(struct er_label *labels, size_t n,
 			if (R > maxr)
 				break;
 			const double *dir = NULL;
-			int m = ring_dirs(&rc, r, step, maxr, ring, &dir);
+			const unsigned char *oct = NULL;
+			int m = ring_dirs(&rc, r, step, maxr, ring, &dir, &oct);
 			if (m < 0)
 				goto nomem;
+			/* octants of the ring where every window is taken
+			 * (only where there are enough candidates to pay) */
+			unsigned dead = 0;
+			if (oct && cls >= 0 && m >= 24) {
+				occ_sum(&occ, cls);
+				dead = occ_dead_octants(&occ, cls, L->x, L->y,
+				                        R, w, h);
+			}
 			for (int a = 0; a < m && !found; a++) {
+				if (dead && dead >> oct[a] & 1)
+					continue;
 				double own[4];
 				const double *u = dir ? &dir[4 * a] : own;
 				if (!dir)
@@ -1029,9 +1176,10 @@ er_label_place(struct er_label *labels, size_t n,
 				    ring > 0 && lead2 > (r + 2 * gap + 0.5) *
 				                            (r + 2 * gap + 0.5);
 				double seg[4] = {L->x, L->y, c.ax, c.ay};
-				int why = is_free(
-				    &g, c.bx, c.by, w, h, c.leader ? seg : NULL,
-				    ord[k].i, stamp, nstamp, &now, pass == 0);
+				int why = is_free(&g, c.bx, c.by, w, h,
+				                  c.leader ? seg : NULL,
+				                  ord[k].i, stamp, nstamp, &now,
+				                  pass == 0, &recent);
 				if (why == SOFT && !have_soft) {
 					soft = c;
 					have_soft = 1;
@@ -1060,6 +1208,7 @@ out:
 	er_free(g.obs);
 	occ_finish(&occ);
 	er_free(rc.dir);
+	er_free(rc.oct);
 	er_free(rc.off);
 	return unplaced;
 }

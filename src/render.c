@@ -31,6 +31,8 @@
 #define SIDEBAR_W (62 * MM)
 #define MAX_RULES 16
 #define DEFAULT_TITLE "避難行動要支援者 未支援世帯地図"
+/* household numbers are below 1 << 22: 7 digits at most */
+#define NUM_GLYPHS 7
 
 /* SLD sizes are pixels at 96 dpi; pages are in points. */
 #define PX 0.75
@@ -130,6 +132,9 @@ struct doc {
 	long registrants, households; /* written, for audit and result */
 	long withheld;
 
+	double *cullpt; /* wkb_points' points, when culled */
+	size_t capcull;
+
 	struct {
 		char *path;
 		cairo_surface_t *img;
@@ -142,14 +147,22 @@ struct doc {
 	size_t nused;
 	int highlight; /* cover: outline this document's districts */
 
-	/* household numbers' sizes in bold numfont, by number (w < 0:
-	 * not yet known): numbers repeat from district to district, and
-	 * a layout for each costs more than the page's label placement */
+	/* household numbers in bold numfont, by number (w < 0: not yet
+	 * known): their sizes and, when Pango shaped them as one run of
+	 * one glyph per digit in numsf, the glyphs as Pango would draw
+	 * them (ng 0: drawn by Pango). Numbers repeat from district to
+	 * district, and a layout for each costs more than the page's
+	 * label placement; drawing them all in one cairo_show_glyphs
+	 * call costs far less than a layout each. */
 	struct numsz {
 		double w, h;
+		int ng;
+		unsigned glyph[NUM_GLYPHS];
+		double gx[NUM_GLYPHS], gy; /* from the box's top left */
 	} * numsz;
 	size_t nnumsz;
 	double numfont;
+	cairo_scaled_font_t *numsf;
 };
 
 static void
@@ -774,6 +787,12 @@ mpoly_path(cairo_t *cr, const struct view *v, const struct er_mpoly *mp)
 struct wkb {
 	const unsigned char *p, *end;
 	int le;
+	/* > 0: lines (cull_line) and rings (cull_poly) are only stroked,
+	 * with round joins and caps, no dashes, at most cull wide: their
+	 * segments wholly beyond the frame by more than that on one side
+	 * are left out (see emit_culled) */
+	double cull;
+	int cull_line, cull_poly;
 };
 
 static int
@@ -806,6 +825,69 @@ wkb_f64(struct wkb *w, double *out)
 	return 0;
 }
 
+/* Where (x, y) is outside box b (x0, y0, x1, y1): a bit a side. */
+static unsigned
+outcode(const double b[4], double x, double y)
+{
+	return (x < b[0]) | (y < b[1]) << 1 | (x > b[2]) << 2 | (y > b[3]) << 3;
+}
+
+/* Adds the n points pt (page units) as a line, or a ring when close, to
+ * the path, leaving out the segments with both ends beyond one side of
+ * box b (the frame grown by more than half the widest stroke): nothing
+ * of their strokes, round joins or the round caps that now end the
+ * parts left can reach the frame, so the clipped page is the same.
+ * A line or ring with no such segment is added as it was. Only for
+ * paths that are stroked alone, without dashes (a part's dashes would
+ * start afresh). Neighbours' outlines run far beyond the frame: a third
+ * of a page's path points were never seen. */
+static void
+emit_culled(cairo_t *cr, const double *pt, size_t n, int close,
+            const double b[4])
+{
+	/* segment i runs from point i to point i + 1 (mod n if close) */
+	size_t nseg = n < 2 ? 0 : close ? n : n - 1;
+	size_t first_cut = nseg;
+	unsigned c0 = n ? outcode(b, pt[0], pt[1]) : 0, cprev = c0;
+	for (size_t i = 0; i < nseg; i++) {
+		size_t j = i + 1 == n ? 0 : i + 1;
+		unsigned cj =
+		    j == 0 ? c0 : outcode(b, pt[2 * j], pt[2 * j + 1]);
+		if (cprev & cj) {
+			first_cut = i;
+			break;
+		}
+		cprev = cj;
+	}
+	if (first_cut == nseg) {
+		for (size_t i = 0; i < n; i++) {
+			if (i == 0)
+				cairo_move_to(cr, pt[0], pt[1]);
+			else
+				cairo_line_to(cr, pt[2 * i], pt[2 * i + 1]);
+		}
+		if (close && n)
+			cairo_close_path(cr);
+		return;
+	}
+	/* runs of kept segments, starting after a left-out one (a ring
+	 * is walked once round from there) */
+	size_t start = close ? first_cut + 1 : 0;
+	int open = 0;
+	for (size_t s = 0; s < nseg; s++) {
+		size_t i = (start + s) % n, j = (i + 1) % n;
+		const double *p = &pt[2 * i], *q = &pt[2 * j];
+		if (outcode(b, p[0], p[1]) & outcode(b, q[0], q[1])) {
+			open = 0;
+			continue;
+		}
+		if (!open)
+			cairo_move_to(cr, p[0], p[1]);
+		cairo_line_to(cr, q[0], q[1]);
+		open = 1;
+	}
+}
+
 static int
 wkb_points(struct doc *d, struct wkb *w, const struct view *v, int close,
            uint32_t dims)
@@ -813,6 +895,16 @@ wkb_points(struct doc *d, struct wkb *w, const struct view *v, int close,
 	uint32_t n;
 	if (wkb_u32(w, &n) || n > (uint32_t)((w->end - w->p) / 16))
 		return -1;
+	int cull = w->cull > 0 && (close ? w->cull_poly : w->cull_line);
+	if (cull && n > d->capcull) {
+		double *x = er_realloc(d->cullpt, 2 * (size_t)n * sizeof *x);
+		if (x) {
+			d->cullpt = x;
+			d->capcull = n;
+		}
+	}
+	if (n > d->capcull)
+		cull = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		double x, y, z;
 		if (wkb_f64(w, &x) || wkb_f64(w, &y))
@@ -824,12 +916,20 @@ wkb_points(struct doc *d, struct wkb *w, const struct view *v, int close,
 			return -1;
 		double px, py;
 		to_page(v, x, y, &px, &py);
-		if (i == 0)
+		if (cull) {
+			d->cullpt[2 * i] = px;
+			d->cullpt[2 * i + 1] = py;
+		} else if (i == 0)
 			cairo_move_to(d->cr, px, py);
 		else
 			cairo_line_to(d->cr, px, py);
 	}
-	if (close && n)
+	if (cull) {
+		double m = w->cull / 2 + 1;
+		double b[4] = {v->fx - m, v->fy - m, v->fx + v->fw + m,
+		               v->fy + v->fh + m};
+		emit_culled(d->cr, d->cullpt, n, close, b);
+	} else if (close && n)
 		cairo_close_path(d->cr);
 	return 0;
 }
@@ -897,6 +997,22 @@ struct fctx {
 	const struct er_mpoly *district;
 };
 
+/* A point of name_point's grid: its distance from the middle and its
+ * place in the grid's order. */
+struct gpt {
+	double dd;
+	int n;
+};
+
+static int
+cmp_gpt(const void *a, const void *b)
+{
+	const struct gpt *x = a, *y = b;
+	if (x->dd != y->dd)
+		return x->dd < y->dd ? -1 : 1;
+	return (x->n > y->n) - (x->n < y->n);
+}
+
 /* Where a neighbour's name goes: the point of its visible part that is
  * inside it, outside the district, and nearest the middle of that part
  * (a 15 x 15 grid is searched). 0 when there is none. Uses the path
@@ -920,41 +1036,45 @@ name_point(struct fctx *c, const struct er_xfeature *f, double tw, double th,
 		return 0;
 	int found = 0;
 	if (project_mpoly(d, &mp) == ER_OK) {
-		double mx = (x0 + x1) / 2, my = (y0 + y1) / 2, best = INFINITY;
-		for (int i = 0; i <= 14; i++)
-			for (int k = 0; k <= 14; k++) {
-				double qx = x0 + (x1 - x0) * i / 14;
-				double qy = y0 + (y1 - y0) * k / 14;
-				/* the name's centre and corners: all in the
-				 * neighbour, none in the district (a name
-				 * across a boundary is hard to read) */
-				static const double corner[5][2] = {
-				    {0, 0}, {-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
-				int ok = 1;
-				for (int e = 0; e < 5 && ok; e++) {
-					double ex = qx + corner[e][0] * tw / 2;
-					double ey = qy + corner[e][1] * th / 2;
-					double X =
-					    v->cx +
-					    (ex - v->fx - v->fw / 2) / v->s;
-					double Y =
-					    v->cy -
-					    (ey - v->fy - v->fh / 2) / v->s;
-					ok = er_mpoly_contains(&mp, X, Y) &&
-					     !(c->district &&
-					       er_mpoly_contains(c->district, X,
-					                         Y));
-				}
-				if (!ok)
-					continue;
-				double dd = hypot(qx - mx, qy - my);
-				if (dd < best) {
-					best = dd;
-					*px = qx;
-					*py = qy;
-					found = 1;
-				}
+		/* the grid's points nearest the middle first (ties in
+		 * the grid's order, as a scan keeping the strictly
+		 * nearest would find them): the first that fits is the
+		 * answer, and most points are never tested */
+		double mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+		struct gpt pts[225];
+		for (int n = 0; n < 225; n++) {
+			double qx = x0 + (x1 - x0) * (n / 15) / 14;
+			double qy = y0 + (y1 - y0) * (n % 15) / 14;
+			pts[n] = (struct gpt){hypot(qx - mx, qy - my), n};
+		}
+		qsort(pts, 225, sizeof pts[0], cmp_gpt);
+		for (int g = 0; g < 225 && !found; g++) {
+			int i = pts[g].n / 15, k = pts[g].n % 15;
+			double qx = x0 + (x1 - x0) * i / 14;
+			double qy = y0 + (y1 - y0) * k / 14;
+			/* the name's centre and corners: all in the
+			 * neighbour, none in the district (a name across a
+			 * boundary is hard to read) */
+			static const double corner[5][2] = {
+			    {0, 0}, {-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+			int ok = 1;
+			for (int e = 0; e < 5 && ok; e++) {
+				double ex = qx + corner[e][0] * tw / 2;
+				double ey = qy + corner[e][1] * th / 2;
+				double X =
+				    v->cx + (ex - v->fx - v->fw / 2) / v->s;
+				double Y =
+				    v->cy - (ey - v->fy - v->fh / 2) / v->s;
+				ok = er_mpoly_contains(&mp, X, Y) &&
+				     !(c->district &&
+				       er_mpoly_contains(c->district, X, Y));
 			}
+			if (ok) {
+				*px = qx;
+				*py = qy;
+				found = 1;
+			}
+		}
 	}
 	er_mpoly_finish(&mp);
 	return found;
@@ -976,15 +1096,37 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 	size_t n = match(d, f->layer, &p, rules);
 	if (!n)
 		return ER_OK;
-	struct wkb w = {f->wkb, f->wkb + f->wkb_len, 1};
+	struct wkb w = {.p = f->wkb, .end = f->wkb + f->wkb_len, .le = 1};
+	/* what the path will be painted with: only strokes, no dashes? */
+	double widest = 0;
+	int dashed = 0, filled = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < rules[i]->nsyms; k++) {
+			const struct er_symbolizer *s = &rules[i]->syms[k];
+			if (s->kind != ER_SYM_POLYGON && s->kind != ER_SYM_LINE)
+				continue;
+			filled |= s->kind == ER_SYM_POLYGON && s->has_fill;
+			if (!s->has_stroke)
+				continue;
+			dashed |= s->ndash > 0;
+			widest = fmax(
+			    widest,
+			    (s->stroke_width > 0 ? s->stroke_width : 1) * PX);
+		}
+	double lx = 0, ly = 0, tw = 0, th = 0;
+	const struct er_symbolizer *ts = text_sym(rules, n);
+	int named = strcmp(f->layer, "neighbour") == 0 && f->name && ts;
+	if (!dashed && !named) {
+		w.cull = fmax(widest, 1);
+		w.cull_line = 1;
+		w.cull_poly = !filled;
+	}
 	cairo_new_path(d->cr);
 	int poly = wkb_geom(d, &w, c->v, 0);
 	if (poly < 0) {
 		cairo_new_path(d->cr);
 		return ER_OK;
 	}
-	double lx = 0, ly = 0, tw = 0, th = 0;
-	const struct er_symbolizer *ts = text_sym(rules, n);
 	if (ts && f->name) {
 		PangoLayout *l = layout_new(
 		    d, f->name, (ts->font_size > 0 ? ts->font_size : 10) * PX,
@@ -992,8 +1134,7 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 		layout_size(l, &tw, &th);
 		g_object_unref(l);
 	}
-	if (strcmp(f->layer, "neighbour") == 0 && f->name && ts &&
-	    name_point(c, f, tw, th, &lx, &ly)) {
+	if (named && name_point(c, f, tw, th, &lx, &ly)) {
 		struct nlabel *x =
 		    er_realloc(c->names, (c->nnames + 1) * sizeof *x);
 		if (!x)
@@ -1005,6 +1146,20 @@ draw_feature(const struct er_xfeature *f, void *ud, struct er_error *err)
 		if (!x[c->nnames].name)
 			return nomem(d);
 		c->nnames++;
+	}
+	if (named && !dashed) {
+		/* name_point took the whole path's extent: now the path
+		 * as drawn */
+		w = (struct wkb){
+		    .p = f->wkb, .end = f->wkb + f->wkb_len, .le = 1};
+		w.cull = fmax(widest, 1);
+		w.cull_line = 1;
+		w.cull_poly = !filled;
+		cairo_new_path(d->cr);
+		if (wkb_geom(d, &w, c->v, 0) < 0) {
+			cairo_new_path(d->cr);
+			return ER_OK;
+		}
 	}
 	cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
 	paint_path(d->cr, rules, n, poly, 1);
@@ -1166,16 +1321,66 @@ north_arrow(struct doc *d, double x, double y)
 	text(d, x - 5 * MM, y + h + 0.3 * MM, 10 * MM, "N", 8, 1, CENTER);
 }
 
-/* The size of household number n's label text, in bold font: from the
- * document's table when known. Without memory for the table, measured
- * each time. */
+/* The glyphs of l when it is one line of one run, in one font, of
+ * one glyph per byte of s (digits): e->ng set, else left 0. */
 static void
-number_size(struct doc *d, long n, double font, double *tw, double *th)
+number_glyphs(struct doc *d, PangoLayout *l, const char *s, struct numsz *e)
+{
+	e->ng = 0;
+	if (pango_layout_get_line_count(l) != 1)
+		return;
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+	int base = pango_layout_iter_get_baseline(it);
+	PangoRectangle logical;
+	pango_layout_iter_get_run_extents(it, NULL, &logical);
+	int one = !pango_layout_iter_next_run(it) ||
+	          !pango_layout_iter_get_run_readonly(it);
+	pango_layout_iter_free(it);
+	size_t len = strlen(s);
+	if (!one || !run || !run->glyphs || !run->item ||
+	    !run->item->analysis.font || run->item->offset != 0 ||
+	    (size_t)run->item->length != len || len > NUM_GLYPHS ||
+	    run->glyphs->num_glyphs != (int)len)
+		return;
+	cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(
+	    PANGO_CAIRO_FONT(run->item->analysis.font));
+	if (!sf || cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS)
+		return;
+	if (!d->numsf)
+		d->numsf = cairo_scaled_font_reference(sf);
+	else if (d->numsf != sf)
+		return;
+	int x = logical.x;
+	for (size_t i = 0; i < len; i++) {
+		const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+		/* one cluster per digit, in order */
+		if (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG ||
+		    gi->glyph == PANGO_GLYPH_EMPTY ||
+		    run->glyphs->log_clusters[i] != (int)i ||
+		    gi->geometry.y_offset != 0)
+			return;
+		e->glyph[i] = gi->glyph;
+		e->gx[i] = (double)(x + gi->geometry.x_offset) / PANGO_SCALE;
+		x += gi->geometry.width;
+	}
+	e->gy = (double)base / PANGO_SCALE;
+	e->ng = (int)len;
+}
+
+/* Household number n's entry in the document's table, measured (and
+ * shaped) the first time; NULL without memory for the table, and *tmp
+ * filled instead. */
+static const struct numsz *
+number_info(struct doc *d, long n, double font, struct numsz *tmp)
 {
 	if (font != d->numfont) {
 		ER_FREE(d->numsz);
 		d->nnumsz = 0;
 		d->numfont = font;
+		if (d->numsf)
+			cairo_scaled_font_destroy(d->numsf);
+		d->numsf = NULL;
 	}
 	struct numsz *e = NULL;
 	if (n >= 0 && n < (1L << 22)) {
@@ -1194,20 +1399,29 @@ number_size(struct doc *d, long n, double font, double *tw, double *th)
 		if ((size_t)n < d->nnumsz)
 			e = &d->numsz[n];
 	}
-	if (e && e->w >= 0) {
-		*tw = e->w;
-		*th = e->h;
-		return;
-	}
+	if (e && e->w >= 0)
+		return e;
+	if (!e)
+		e = tmp;
 	char num[24];
 	snprintf(num, sizeof num, "%ld", n);
 	PangoLayout *l = layout_new(d, num, font, 1, 0);
-	layout_size(l, tw, th);
+	layout_size(l, &e->w, &e->h);
+	number_glyphs(d, l, num, e);
 	g_object_unref(l);
-	if (e) {
-		e->w = *tw;
-		e->h = *th;
-	}
+	return e == tmp ? NULL : e;
+}
+
+/* The size of household number n's label text, in bold font. */
+static void
+number_size(struct doc *d, long n, double font, double *tw, double *th)
+{
+	struct numsz tmp;
+	const struct numsz *e = number_info(d, n, font, &tmp);
+	if (!e)
+		e = &tmp;
+	*tw = e->w;
+	*th = e->h;
 }
 
 static int
@@ -1238,6 +1452,82 @@ fmt_rate(long rate, char *out, size_t len)
 		snprintf(out, len, "―");
 	else
 		snprintf(out, len, "%ld.%ld%%", rate / 10, rate % 10);
+}
+
+/* Where a household's marker and its number go on the map. */
+struct mpos {
+	double mx, my;         /* marker */
+	double tx, ty, tw, th; /* number box */
+	int line;              /* leader from (x, y) */
+	double ax, ay;
+};
+
+/* Draws the placed households' numbers in colour fg: those shaped as
+ * one glyph a digit in one call, the others (if any) each through
+ * Pango as before. */
+static enum er_code
+draw_numbers(struct doc *d, const struct dist *ds, const struct er_label *L,
+             const struct mpos *mp, double font, const struct er_color *fg)
+{
+	cairo_t *cr = d->cr;
+	size_t ng = 0;
+	for (size_t i = 0; i < ds->nhh; i++) {
+		if (!L[i].placed)
+			continue;
+		struct numsz tmp;
+		const struct numsz *e =
+		    number_info(d, ds->hh[i].number, font, &tmp);
+		if (e)
+			ng += (size_t)e->ng;
+	}
+	cairo_glyph_t *g = ng ? er_malloc(ng * sizeof *g) : NULL;
+	cairo_text_cluster_t *cl = ng ? er_malloc(ng * sizeof *cl) : NULL;
+	char *utf8 = ng ? er_malloc(ng + 1) : NULL;
+	if (ng && (!g || !cl || !utf8)) {
+		er_free(g);
+		er_free(cl);
+		er_free(utf8);
+		return nomem(d);
+	}
+	set_color(cr, fg);
+	size_t k = 0;
+	for (size_t i = 0; i < ds->nhh; i++) {
+		if (!L[i].placed)
+			continue;
+		char num[24];
+		snprintf(num, sizeof num, "%ld", ds->hh[i].number);
+		struct numsz tmp;
+		const struct numsz *e =
+		    number_info(d, ds->hh[i].number, font, &tmp);
+		if (e && e->ng && k + (size_t)e->ng <= ng &&
+		    strlen(num) == (size_t)e->ng) {
+			/* as Pango would place them, from (tx + 1, ty) */
+			for (int j = 0; j < e->ng; j++, k++) {
+				g[k].index = e->glyph[j];
+				g[k].x = mp[i].tx + 1 + e->gx[j];
+				g[k].y = mp[i].ty + e->gy;
+				cl[k].num_bytes = 1;
+				cl[k].num_glyphs = 1;
+				utf8[k] = num[j];
+			}
+			continue;
+		}
+		PangoLayout *l = layout_new(d, num, font, 1, 0);
+		cairo_move_to(cr, mp[i].tx + 1, mp[i].ty);
+		pango_cairo_show_layout(cr, l);
+		g_object_unref(l);
+	}
+	if (k) {
+		cairo_save(cr);
+		cairo_set_scaled_font(cr, d->numsf);
+		cairo_show_text_glyphs(cr, utf8, (int)k, g, (int)k, cl, (int)k,
+		                       0);
+		cairo_restore(cr);
+	}
+	er_free(g);
+	er_free(cl);
+	er_free(utf8);
+	return cairo_check(d, cairo_status(cr), "the numbers");
 }
 
 static enum er_code
@@ -1448,12 +1738,6 @@ map_page(struct doc *d, struct dist *ds)
 		goto fail_nb;
 	}
 	/* where each marker and its number go */
-	struct mpos {
-		double mx, my;         /* marker */
-		double tx, ty, tw, th; /* number box */
-		int line;              /* leader from (x, y) */
-		double ax, ay;
-	};
 	struct mpos *mp = ds->nhh ? er_calloc(ds->nhh, sizeof *mp) : NULL;
 	if (ds->nhh && !mp) {
 		er_free(lw);
@@ -1485,20 +1769,41 @@ map_page(struct doc *d, struct dist *ds)
 		m->ay = m->my;
 	}
 	er_free(lw);
+	/* Leaders, their dots, the numbers' boxes and the numbers are
+	 * each one path or one glyph run: per-household operations cost
+	 * more (Cairo's and the PDF's) than anything else on the page.
+	 * Boxes never overlap, so one fill draws what one fill each did;
+	 * overlapping leaders and dots, all of one colour, are now
+	 * covered once where they were twice. */
 	cairo_set_line_width(cr, 0.5);
+	cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.8);
+	int any = 0;
 	for (size_t i = 0; i < ds->nhh; i++) {
 		if (!labels[i].placed || !mp[i].line)
 			continue;
-		cairo_set_source_rgba(cr, 0.2, 0.2, 0.2, 0.8);
 		cairo_move_to(cr, labels[i].x, labels[i].y);
 		cairo_line_to(cr, mp[i].ax, mp[i].ay);
-		cairo_stroke(cr);
-		if (crowded) {
-			/* the household's true spot */
-			cairo_arc(cr, labels[i].x, labels[i].y, 1, 0, 2 * M_PI);
-			cairo_fill(cr);
-		}
+		any = 1;
 	}
+	if (any)
+		cairo_stroke(cr);
+	if (any && crowded) {
+		/* the households' true spots: dots of radius 1, as round
+		 * caps of zero-length strokes (Cairo and PDF viewers draw
+		 * those as discs), a fifth of the bytes of four curves */
+		cairo_save(cr);
+		cairo_set_line_width(cr, 2);
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+		for (size_t i = 0; i < ds->nhh; i++) {
+			if (!labels[i].placed || !mp[i].line)
+				continue;
+			cairo_move_to(cr, labels[i].x, labels[i].y);
+			cairo_line_to(cr, labels[i].x, labels[i].y);
+		}
+		cairo_stroke(cr);
+		cairo_restore(cr);
+	}
+	cairo_new_path(cr);
 	for (size_t i = 0; i < ds->nhh; i++) {
 		struct props q = {0};
 		props_add(&q, "mobility", ds->hh[i].mobility);
@@ -1507,22 +1812,22 @@ map_page(struct doc *d, struct dist *ds)
 		paint_point(d, hr, hn, mp[i].mx, mp[i].my, 1);
 		mark_used(d, hr, hn);
 	}
+	/* a white box under each number: leaders pass beneath (a fill
+	 * each: a PDF "re" is shorter than a path of many boxes) */
+	cairo_set_source_rgba(cr, halo.r, halo.g, halo.b, 0.9);
 	for (size_t i = 0; i < ds->nhh; i++) {
 		if (!labels[i].placed)
 			continue;
-		char num[24];
-		snprintf(num, sizeof num, "%ld", ds->hh[i].number);
-		/* a white box under the number: leaders pass beneath */
 		cairo_rectangle(cr, mp[i].tx, mp[i].ty, mp[i].tw, mp[i].th);
-		cairo_set_source_rgba(cr, halo.r, halo.g, halo.b, 0.9);
 		cairo_fill(cr);
-		PangoLayout *l = layout_new(d, num, font, 1, 0);
-		set_color(cr, &fg);
-		cairo_move_to(cr, mp[i].tx + 1, mp[i].ty);
-		pango_cairo_show_layout(cr, l);
-		g_object_unref(l);
+	}
+	if (draw_numbers(d, ds, labels, mp, font, &fg)) {
+		er_free(mp);
+		er_free(labels);
+		goto fail_nb;
 	}
 	er_free(mp);
+	mp = NULL;
 	long unplaced = 0;
 	for (size_t i = 0; i < ds->nhh; i++)
 		unplaced += !labels[i].placed;
@@ -2241,6 +2546,11 @@ doc_release(struct doc *d)
 	ER_FREE(d->recipient);
 	ER_FREE(d->numsz);
 	d->nnumsz = 0;
+	ER_FREE(d->cullpt);
+	d->capcull = 0;
+	if (d->numsf)
+		cairo_scaled_font_destroy(d->numsf);
+	d->numsf = NULL;
 }
 
 static const char *
