@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,9 +94,21 @@ create_private_file(const char *path, struct er_error *err)
 	return ER_OK;
 }
 
+/* SQLite counts every allocation under one process-wide mutex unless
+ * told not to; an export's two threads (export.c) then take turns.
+ * Only possible before SQLite starts: if something else started it
+ * first, the counting stays, which is only slower. */
+static void
+sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct er_store *
 er_store_open(const char *path, enum er_store_mode mode, struct er_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	struct er_store *st = er_calloc(1, sizeof *st);
 	if (!st) {
 		er_fail(err, ER_ENOMEM, path, "out of memory");
