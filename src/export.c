@@ -744,17 +744,20 @@ deliver(const struct batch *b, er_xhousehold_fn fn, void *ud,
 	return rc;
 }
 
-/* Reading on one thread, writing on the caller's: two batches in
- * flight, so memory stays that of two batches. */
-#define NBATCH 2
+/* Reading on one thread, writing on the caller's, with up to NBATCH
+ * batches in flight: memory is that of NBATCH batches, and the reading
+ * can run ahead while the caller loads the next district. */
+#define NBATCH 8
 
 struct relay {
 	struct source src;
+	const struct er_xdistrict *d;
+	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct batch b[NBATCH];
 	int full[NBATCH];
-	int stop; /* the writing failed: read no more */
+	int stop; /* the writing failed or was cancelled: read no more */
 };
 
 static void *
@@ -782,13 +785,60 @@ reading(void *arg)
 	return NULL;
 }
 
-static enum er_code
-relay_run(struct relay *y, er_xhousehold_fn fn, void *ud,
-          struct er_error *err)
+static void
+relay_free(struct relay *y)
 {
-	pthread_t th;
-	if (pthread_create(&th, NULL, reading, y) != 0)
-		return er_fail(err, ER_ENOMEM, NULL, "cannot start a thread");
+	if (!y)
+		return;
+	pthread_mutex_lock(&y->mu);
+	y->stop = 1;
+	pthread_cond_broadcast(&y->cv);
+	pthread_mutex_unlock(&y->mu);
+	pthread_join(y->th, NULL);
+	pthread_cond_destroy(&y->cv);
+	pthread_mutex_destroy(&y->mu);
+	for (size_t i = 0; i < NBATCH; i++)
+		batch_free(&y->b[i]);
+	er_free(y);
+}
+
+/* Starts reading d's households on the reading thread; NULL when there
+ * is no reader (not WAL, EVACREG_ONE_THREAD) or it cannot start. */
+static struct relay *
+relay_start(struct er_register *reg, const struct er_xdistrict *d,
+            er_xformat_fn fmt, const void *fud)
+{
+	/* the reader shares the export's snapshot: opened once, inside its
+	 * transaction, closed with it */
+	if (!reg->reader_tried) {
+		reg->reader_tried = 1;
+		if (!getenv("EVACREG_ONE_THREAD"))
+			reg->reader = er_reader_open(reg->st, ER_STMT_X_PERSON);
+	}
+	if (!reg->reader)
+		return NULL;
+	struct relay *y = er_calloc(1, sizeof *y);
+	if (!y)
+		return NULL;
+	y->d = d;
+	y->src = (struct source){
+	    .reg = reg, .x = d->rows, .rd = reg->reader, .fmt = fmt, .fud = fud};
+	er_today_iso(y->src.today);
+	pthread_mutex_init(&y->mu, NULL);
+	pthread_cond_init(&y->cv, NULL);
+	if (pthread_create(&y->th, NULL, reading, y) != 0) {
+		pthread_cond_destroy(&y->cv);
+		pthread_mutex_destroy(&y->mu);
+		er_free(y);
+		return NULL;
+	}
+	return y;
+}
+
+static enum er_code
+relay_take(struct relay *y, er_xhousehold_fn fn, void *ud,
+           struct er_error *err)
+{
 	enum er_code rc = ER_OK;
 	for (size_t i = 0;; i++) {
 		struct batch *b = &y->b[i % NBATCH];
@@ -800,15 +850,28 @@ relay_run(struct relay *y, er_xhousehold_fn fn, void *ud,
 		int last = b->last;
 		pthread_mutex_lock(&y->mu);
 		y->full[i % NBATCH] = 0;
-		if (rc)
-			y->stop = 1;
 		pthread_cond_broadcast(&y->cv);
 		pthread_mutex_unlock(&y->mu);
 		if (rc || last)
 			break;
 	}
-	pthread_join(th, NULL);
 	return rc;
+}
+
+void
+er_x_households_ahead(struct er_register *reg, const struct er_xdistrict *d,
+                      er_xformat_fn fmt, const void *fud)
+{
+	er_x_households_cancel(reg);
+	if (d->rows && d->rows->nrows)
+		reg->relay = relay_start(reg, d, fmt, fud);
+}
+
+void
+er_x_households_cancel(struct er_register *reg)
+{
+	relay_free(reg->relay);
+	reg->relay = NULL;
 }
 
 enum er_code
@@ -826,34 +889,29 @@ er_x_households_fmt(struct er_register *reg, const struct er_xdistrict *d,
 	const struct er_xshown *x = d->rows;
 	if (!x || !x->nrows)
 		return ER_OK;
-	/* the reader shares the export's snapshot: opened once, inside its
-	 * transaction, closed with it */
-	if (!reg->reader_tried) {
-		reg->reader_tried = 1;
-		if (!getenv("EVACREG_ONE_THREAD"))
-			reg->reader = er_reader_open(reg->st, ER_STMT_X_PERSON);
+	struct relay *y = reg->relay;
+	reg->relay = NULL;
+	if (y && (y->d != d || y->src.fmt != fmt || y->src.fud != fud)) {
+		relay_free(y); /* read ahead for something else */
+		y = NULL;
 	}
-	struct relay y = {.src = {.reg = reg,
-	                          .x = x,
-	                          .rd = reg->reader,
-	                          .fmt = fmt,
-	                          .fud = fud}};
-	er_today_iso(y.src.today);
+	if (!y)
+		y = relay_start(reg, d, fmt, fud);
+	if (y) {
+		enum er_code rc = relay_take(y, fn, ud, err);
+		relay_free(y);
+		return rc;
+	}
+	/* one thread: the same batches, read here */
+	struct source src = {.reg = reg, .x = x, .fmt = fmt, .fud = fud};
+	er_today_iso(src.today);
+	struct batch b = {0};
 	enum er_code rc;
-	if (y.src.rd) {
-		pthread_mutex_init(&y.mu, NULL);
-		pthread_cond_init(&y.cv, NULL);
-		rc = relay_run(&y, fn, ud, err);
-		pthread_cond_destroy(&y.cv);
-		pthread_mutex_destroy(&y.mu);
-	} else {
-		do {
-			fill(&y.src, &y.b[0]);
-			rc = deliver(&y.b[0], fn, ud, err);
-		} while (!rc && !y.b[0].last);
-	}
-	for (size_t i = 0; i < NBATCH; i++)
-		batch_free(&y.b[i]);
+	do {
+		fill(&src, &b);
+		rc = deliver(&b, fn, ud, err);
+	} while (!rc && !b.last);
+	batch_free(&b);
 	return rc;
 }
 
@@ -1222,6 +1280,7 @@ er_x_rollback(struct er_register *reg)
 void
 er_x_reader_close(struct er_register *reg)
 {
+	er_x_households_cancel(reg);
 	er_reader_close(reg->reader);
 	reg->reader = NULL;
 	reg->reader_tried = 0;

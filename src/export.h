@@ -95,6 +95,17 @@ enum er_code er_x_households_fmt(struct er_register *reg,
 				 er_xhousehold_fn fn, void *ud,
 				 struct er_error *err);
 
+/* Starts reading d's households (and formatting them with fmt) on the
+ * reading thread, so that they are ready when er_x_households_fmt() is
+ * called with the same d, fmt and fud; meanwhile the caller may load
+ * the next district. d must stay loaded until then. Does nothing
+ * without a reading thread. er_x_households_cancel() stops it (the
+ * export's commit and rollback do). */
+void er_x_households_ahead(struct er_register *reg,
+			   const struct er_xdistrict *d, er_xformat_fn fmt,
+			   const void *fud);
+void er_x_households_cancel(struct er_register *reg);
+
 /* As er_x_households(), for maps: number, place and mobility only
  * (address NULL, persons NULL, npersons counted), from what
  * er_x_district_load() read. */

@@ -1381,21 +1381,60 @@ write_file(struct job *j, const char *dst, const struct er_xdistrict *d,
 	return ER_OK;
 }
 
-/* Writes one district's file; with --all, i is its place in the
- * codes, where its figures are kept for the index. */
 static enum er_code
-export_district(struct job *j, const char *code, const char *dst, size_t i)
+export_district(struct job *j, const char *code, const char *dst)
 {
 	struct er_xdistrict d;
 	enum er_code rc;
 	if ((rc = er_x_district_load(j->reg, code, j->opt->mode, &d, j->err)))
 		return rc;
-	if (j->registrants) {
-		j->registrants[i] = d.registrants;
-		j->assigned[i] = d.assigned;
-	}
 	rc = write_file(j, dst, &d, NULL, 0);
 	er_x_district_finish(&d);
+	return rc;
+}
+
+/* Every district's file, by code: while district i's households are
+ * read and formatted on the reading thread, this thread loads district
+ * i + 1, then writes district i. Each district's figures are kept for
+ * the index. */
+static enum er_code
+export_all(struct job *j, char **codes, size_t ncodes)
+{
+	struct er_xdistrict cur, next;
+	enum er_code rc;
+	if (!ncodes)
+		return ER_OK;
+	if ((rc = er_x_district_load(j->reg, codes[0], j->opt->mode, &cur,
+	                             j->err)))
+		return rc;
+	for (size_t i = 0; i < ncodes; i++) {
+		j->registrants[i] = cur.registrants;
+		j->assigned[i] = cur.assigned;
+		er_x_households_ahead(j->reg, &cur, format_household,
+		                      j->k.style);
+		if (i + 1 < ncodes &&
+		    (rc = er_x_district_load(j->reg, codes[i + 1], j->opt->mode,
+		                             &next, j->err)))
+			break;
+		char *dst = er_asprintf("%s/%s.%s", j->opt->out, codes[i],
+		                        j->opt->kmz ? "kmz" : "kml");
+		rc = dst ? write_file(j, dst, &cur, NULL, 0)
+		         : er_fail(j->err, ER_ENOMEM, NULL, "out of memory");
+		er_free(dst);
+		er_x_households_cancel(j->reg);
+		er_x_district_finish(&cur);
+		if (rc) {
+			if (i + 1 < ncodes)
+				er_x_district_finish(&next);
+			return rc;
+		}
+		if (i + 1 < ncodes)
+			cur = next;
+	}
+	if (rc) { /* loading the next district failed */
+		er_x_households_cancel(j->reg);
+		er_x_district_finish(&cur);
+	}
 	return rc;
 }
 
@@ -1458,7 +1497,7 @@ er_export_kml(struct er_register *reg, const struct er_kml_options *opt,
 		goto out;
 	er_x_data_date(reg, j.date);
 	if (!opt->all) {
-		rc = export_district(&j, opt->district, opt->out, 0);
+		rc = export_district(&j, opt->district, opt->out);
 	} else {
 		if ((rc = make_folder(opt->out, err)) ||
 		    (rc = er_x_district_codes(reg, &codes, &ncodes, err)))
@@ -1469,17 +1508,7 @@ er_export_kml(struct er_register *reg, const struct er_kml_options *opt,
 			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
 			goto rollback;
 		}
-		for (size_t i = 0; i < ncodes && !rc; i++) {
-			char *dst = er_asprintf("%s/%s.%s", opt->out, codes[i],
-			                        opt->kmz ? "kmz" : "kml");
-			if (!dst) {
-				rc = er_fail(err, ER_ENOMEM, NULL,
-				             "out of memory");
-				break;
-			}
-			rc = export_district(&j, codes[i], dst, i);
-			er_free(dst);
-		}
+		rc = export_all(&j, codes, ncodes);
 		if (!rc) {
 			char *dst = er_asprintf("%s/index.kml", opt->out);
 			rc = dst ? write_file(&j, dst, NULL, codes, ncodes)

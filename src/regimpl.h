@@ -19,6 +19,7 @@ struct er_register {
 	 * thread (export.c) */
 	struct er_reader *reader;
 	int reader_tried;
+	struct relay *relay; /* households being read ahead */
 };
 
 /* Sends a diagnostic to the log callback, if any. */

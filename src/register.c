@@ -9,6 +9,7 @@
 #include <evacreg/evacreg.h>
 #include "alloc.h"
 #include "crs.h"
+#include "export.h"
 #include "regimpl.h"
 
 #define ER_APP_ID 0x45565247L
@@ -202,7 +203,7 @@ er_register_close(struct er_register *reg)
 {
 	if (!reg)
 		return;
-	er_reader_close(reg->reader);
+	er_x_reader_close(reg);
 	er_store_close(reg->st);
 	er_free(reg->command);
 	er_free(reg);
