@@ -635,11 +635,26 @@ district_data(struct kml *k, const struct er_xdistrict *d,
  * their cost (libxml2 keeps a stack and allocates for every element). */
 #define PM_DEPTH 3 /* kml > Document > Folder > Placemark */
 
+/* Appends n bytes: the common case without a call. */
+static inline void
+put(struct er_xml_buf *b, const char *s, size_t n)
+{
+	if (!b->nomem && b->len + n < b->cap) {
+		memcpy(b->s + b->len, s, n);
+		b->len += n;
+		b->s[b->len] = '\0';
+	} else {
+		er_xml_buf_add(b, s, n);
+	}
+}
+
+#define PUT(b, lit) put((b), (lit), sizeof(lit) - 1)
+
 static void
 pm_indent(struct er_xml_buf *b, int depth)
 {
 	static const char sp[] = "          ";
-	er_xml_buf_add(b, sp, (size_t)depth);
+	put(b, sp, (size_t)depth);
 }
 
 /* v in decimal into out[24] (printf costs more than the rest of a
@@ -664,80 +679,117 @@ static void
 pm_long(struct er_xml_buf *b, long v)
 {
 	char t[24];
-	er_xml_buf_add(b, t, ltoa10(t, v));
+	put(b, t, ltoa10(t, v));
 }
 
-/* Text content as xmlTextWriterWriteString() escapes it, without the
- * control characters XML 1.0 cannot carry (see clean()). */
+/* What a character of text becomes: in element content, as
+ * xmlTextWriterWriteString() escapes it after clean() (control
+ * characters XML 1.0 cannot carry become spaces); and in the balloon,
+ * escaped for HTML and then that for XML. NULL: itself. */
+static const char *
+esc_xml(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\r':
+		return "&#13;";
+	case '\t':
+	case '\n':
+		return NULL;
+	default:
+		return c < 0x20 ? " " : NULL;
+	}
+}
+
+static const char *
+esc_html_xml(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;amp;";
+	case '<':
+		return "&amp;lt;";
+	case '>':
+		return "&amp;gt;";
+	case '"':
+		return "&amp;quot;";
+	default:
+		return esc_xml(c);
+	}
+}
+
+/* Runs of ordinary bytes are copied whole. */
 static void
-pm_text(struct er_xml_buf *b, const char *s)
+put_escaped(struct er_xml_buf *b, const char *s,
+            const char *(*esc)(unsigned char))
 {
 	const char *run = s;
 	for (; *s; s++) {
-		const char *rep;
 		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\r':
-			rep = "&#13;";
-			break;
-		case '\t':
-		case '\n':
+		if (c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"')
 			continue;
-		default:
-			if (c >= 0x20)
-				continue;
-			rep = " ";
-		}
-		er_xml_buf_add(b, run, (size_t)(s - run));
-		er_xml_buf_puts(b, rep);
+		const char *rep = esc(c);
+		if (!rep)
+			continue;
+		put(b, run, (size_t)(s - run));
+		put(b, rep, strlen(rep));
 		run = s + 1;
 	}
-	er_xml_buf_add(b, run, (size_t)(s - run));
+	put(b, run, (size_t)(s - run));
+}
+
+static void
+pm_text(struct er_xml_buf *b, const char *s)
+{
+	put_escaped(b, s, esc_xml);
+}
+
+/* A value in the balloon's HTML, within the description element. */
+static void
+pm_html(struct er_xml_buf *b, const char *s)
+{
+	put_escaped(b, s ? s : "", esc_html_xml);
 }
 
 /* <name>value</name> on its own line */
 static void
 pm_elem(struct er_xml_buf *b, int depth, const char *name, const char *value)
 {
+	size_t n = strlen(name);
 	pm_indent(b, depth);
-	er_xml_buf_add(b, "<", 1);
-	er_xml_buf_puts(b, name);
-	er_xml_buf_add(b, ">", 1);
+	PUT(b, "<");
+	put(b, name, n);
+	PUT(b, ">");
 	pm_text(b, value ? value : "");
-	er_xml_buf_add(b, "</", 2);
-	er_xml_buf_puts(b, name);
-	er_xml_buf_add(b, ">\n", 2);
+	PUT(b, "</");
+	put(b, name, n);
+	PUT(b, ">\n");
 }
 
 static void
 pm_data_open(struct er_xml_buf *b, const char *name)
 {
 	pm_indent(b, PM_DEPTH + 2);
-	er_xml_buf_puts(b, "<Data name=\"");
+	PUT(b, "<Data name=\"");
 	pm_text(b, name);
-	er_xml_buf_puts(b, "\">\n");
+	PUT(b, "\">\n");
 	pm_indent(b, PM_DEPTH + 3);
-	er_xml_buf_puts(b, "<value>");
+	PUT(b, "<value>");
 }
 
 static void
 pm_data_close(struct er_xml_buf *b)
 {
-	er_xml_buf_puts(b, "</value>\n");
+	PUT(b, "</value>\n");
 	pm_indent(b, PM_DEPTH + 2);
-	er_xml_buf_puts(b, "</Data>\n");
+	PUT(b, "</Data>\n");
 }
 
 static void
@@ -753,63 +805,65 @@ static void
 pm_data_join(struct er_xml_buf *b, const char *name,
              const struct er_xhousehold *h, size_t off, const char *sep)
 {
+	size_t n = strlen(sep);
 	pm_data_open(b, name);
 	for (size_t i = 0; i < h->npersons; i++) {
 		const char *v =
 		    *(const char *const *)((const char *)&h->persons[i] + off);
 		if (i)
-			er_xml_buf_puts(b, sep);
+			put(b, sep, n);
 		pm_text(b, v ? v : "");
 	}
 	pm_data_close(b);
 }
 
-/* The balloon: HTML, escaped once for HTML here and once for XML. */
+/* The balloon's HTML as the content of <description>: its tags escaped
+ * once (for XML), its values twice (for HTML, then XML). */
 static void
 household_html(struct er_xml_buf *b, const struct er_xhousehold *h)
 {
-	er_xml_buf_puts(b, "<b>世帯 ");
+	PUT(b, "&lt;b&gt;世帯 ");
 	pm_long(b, h->number);
-	er_xml_buf_puts(b, "</b>（未支援 ");
+	PUT(b, "&lt;/b&gt;（未支援 ");
 	pm_long(b, (long)h->npersons);
-	er_xml_buf_puts(b, " 人）");
+	PUT(b, " 人）");
 	if (h->address && h->address[0]) {
-		er_xml_buf_puts(b, "<br>住所: ");
-		html(b, h->address);
+		PUT(b, "&lt;br&gt;住所: ");
+		pm_html(b, h->address);
 	}
 	for (size_t i = 0; i < h->npersons; i++) {
 		const struct er_xperson *p = &h->persons[i];
-		er_xml_buf_puts(b, "<br><br>");
+		PUT(b, "&lt;br&gt;&lt;br&gt;");
 		pm_long(b, (long)i + 1);
-		er_xml_buf_puts(b, ". <b>");
-		html(b, p->name);
-		er_xml_buf_puts(b, "</b>");
+		PUT(b, ". &lt;b&gt;");
+		pm_html(b, p->name);
+		PUT(b, "&lt;/b&gt;");
 		if (p->kana && p->kana[0]) {
-			er_xml_buf_puts(b, "（");
-			html(b, p->kana);
-			er_xml_buf_puts(b, "）");
+			PUT(b, "（");
+			pm_html(b, p->kana);
+			PUT(b, "）");
 		}
 		if (p->age >= 0) {
-			er_xml_buf_puts(b, " ");
+			PUT(b, " ");
 			pm_long(b, p->age);
-			er_xml_buf_puts(b, " 歳");
+			PUT(b, " 歳");
 		}
 		if (i && p->address && p->address[0] &&
 		    (!h->address || strcmp(p->address, h->address) != 0)) {
-			er_xml_buf_puts(b, "<br>住所: ");
-			html(b, p->address);
+			PUT(b, "&lt;br&gt;住所: ");
+			pm_html(b, p->address);
 		}
 		if (p->reason_labels && p->reason_labels[0]) {
-			er_xml_buf_puts(b, "<br>要支援事由: ");
-			html(b, p->reason_labels);
+			PUT(b, "&lt;br&gt;要支援事由: ");
+			pm_html(b, p->reason_labels);
 		}
 		if (p->mobility_label && p->mobility_label[0]) {
-			er_xml_buf_puts(b, "<br>移動: ");
-			html(b, p->mobility_label);
+			PUT(b, "&lt;br&gt;移動: ");
+			pm_html(b, p->mobility_label);
 		}
 		if (p->phone && p->phone[0]) {
-			er_xml_buf_puts(b, "<br>電話: ");
-			html(b, p->phone);
+			PUT(b, "&lt;br&gt;電話: ");
+			pm_html(b, p->phone);
 		}
 	}
 }
@@ -830,20 +884,17 @@ format_household(const struct er_xhousehold *h, const void *fud,
 	ltoa10(num, h->number);
 	ltoa10(persons, (long)h->npersons);
 	pm_indent(b, PM_DEPTH);
-	er_xml_buf_puts(b, "<Placemark id=\"hh");
+	PUT(b, "<Placemark id=\"hh");
 	pm_long(b, h->number);
-	er_xml_buf_puts(b, "\">\n");
+	PUT(b, "\">\n");
 	pm_elem(b, PM_DEPTH + 1, "name", num);
 	if (h->address && h->address[0])
 		pm_elem(b, PM_DEPTH + 1, "address", h->address);
 
-	struct er_xml_buf html = {0};
-	household_html(&html, h);
-	er_xml_buf_add(&html, "", 0); /* NUL-terminated even when empty */
-	if (html.nomem)
-		b->nomem = 1;
-	pm_elem(b, PM_DEPTH + 1, "description", html.nomem ? "" : html.s);
-	er_xml_buf_finish(&html);
+	pm_indent(b, PM_DEPTH + 1);
+	PUT(b, "<description>");
+	household_html(b, h);
+	PUT(b, "</description>\n");
 
 	struct props pr = {0};
 	prop_set(&pr, "mobility", h->mobility);
@@ -855,7 +906,7 @@ format_household(const struct er_xhousehold *h, const void *fud,
 		pm_elem(b, PM_DEPTH + 1, "styleUrl", ref);
 
 	pm_indent(b, PM_DEPTH + 1);
-	er_xml_buf_puts(b, "<ExtendedData>\n");
+	PUT(b, "<ExtendedData>\n");
 	pm_data(b, "number", num);
 	pm_data(b, "household_id", h->household_id);
 	pm_data(b, "persons", persons);
@@ -866,7 +917,7 @@ format_household(const struct er_xhousehold *h, const void *fud,
 	pm_data_open(b, "ages");
 	for (size_t i = 0; i < h->npersons; i++) {
 		if (i)
-			er_xml_buf_puts(b, " / ");
+			PUT(b, " / ");
 		if (h->persons[i].age >= 0)
 			pm_long(b, h->persons[i].age);
 	}
@@ -878,16 +929,16 @@ format_household(const struct er_xhousehold *h, const void *fud,
 	pm_data_join(b, "phones", h, offsetof(struct er_xperson, phone),
 	             " / ");
 	pm_indent(b, PM_DEPTH + 1);
-	er_xml_buf_puts(b, "</ExtendedData>\n");
+	PUT(b, "</ExtendedData>\n");
 	pm_indent(b, PM_DEPTH + 1);
-	er_xml_buf_puts(b, "<Point>\n");
+	PUT(b, "<Point>\n");
 	char co[64];
 	coord(co, sizeof co, h->lon, h->lat);
 	pm_elem(b, PM_DEPTH + 2, "coordinates", co);
 	pm_indent(b, PM_DEPTH + 1);
-	er_xml_buf_puts(b, "</Point>\n");
+	PUT(b, "</Point>\n");
 	pm_indent(b, PM_DEPTH);
-	er_xml_buf_puts(b, "</Placemark>\n");
+	PUT(b, "</Placemark>\n");
 }
 
 /* Writes the placemark format_household() made. */
