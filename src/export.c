@@ -387,20 +387,6 @@ fail:
 	return rc;
 }
 
-enum er_code
-er_x_number(struct er_register *reg, const char *code, struct er_error *err)
-{
-	struct er_xdistrict d = {0};
-	struct er_xshown *x = er_calloc(1, sizeof *x);
-	if (!x)
-		return er_fail(err, ER_ENOMEM, NULL, "out of memory");
-	enum er_code rc = scan(reg, code, ER_MODE_NORMAL, &d, x, err);
-	if (!rc)
-		rc = number(reg, code, x, err);
-	shown_free(x);
-	return rc;
-}
-
 static const char *
 mobility_label(const char *code)
 {

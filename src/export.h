@@ -68,11 +68,6 @@ enum er_code er_x_district_load(struct er_register *reg, const char *code,
                                 struct er_error *err);
 void er_x_district_finish(struct er_xdistrict *d);
 
-/* Numbers the district's households that have no number yet (inside the
- * caller's write transaction). */
-enum er_code er_x_number(struct er_register *reg, const char *code,
-			 struct er_error *err);
-
 /* Calls fn for each household of d with unassigned registrants shown
  * in d's mode, in number order; the household and its persons are
  * borrowed for the call. Reads only the rows written, one household

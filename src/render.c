@@ -2713,9 +2713,6 @@ er_export_atlas(struct er_register *reg, const struct er_atlas_options *opt,
 		}
 		ncodes = 1;
 	}
-	for (size_t i = 0; i < ncodes; i++)
-		if ((rc = er_x_number(reg, codes[i], err)))
-			goto rollback;
 
 	const char *action = opt->format == ER_PAGES_PNG   ? "export png"
 	                     : opt->format == ER_PAGES_SVG ? "export svg"
