@@ -240,19 +240,18 @@ nomem:
 	return er_fail(err, ER_ENOMEM, NULL, "out of memory");
 }
 
-static const struct er_xshown *cmp_ctx;
-
 /* New households: north to south, then west to east, then by id. */
 static int
-cmp_new(const void *a, const void *b)
+cmp_new(const void *a, const void *b, void *ctx)
 {
-	const struct xhh *p = &cmp_ctx->hh[*(const size_t *)a];
-	const struct xhh *q = &cmp_ctx->hh[*(const size_t *)b];
+	const struct er_xshown *x = ctx;
+	const struct xhh *p = &x->hh[*(const size_t *)a];
+	const struct xhh *q = &x->hh[*(const size_t *)b];
 	if (p->lat != q->lat)
 		return p->lat > q->lat ? -1 : 1;
 	if (p->lon != q->lon)
 		return p->lon < q->lon ? -1 : 1;
-	return strcmp(cmp_ctx->arena + p->hid, cmp_ctx->arena + q->hid);
+	return strcmp(x->arena + p->hid, x->arena + q->hid);
 }
 
 /* Gives every household its number: the stored one, else a new one
@@ -269,7 +268,6 @@ number(struct er_register *reg, const char *code, struct er_xshown *x,
 		return rc;
 	long max = 0;
 	int r;
-	cmp_ctx = x;
 	/* both come by household id (BINARY order, as strcmp's): merge */
 	size_t at = 0;
 	while ((r = er_store_next(st, q, err)) == 1) {
@@ -298,8 +296,7 @@ number(struct er_register *reg, const char *code, struct er_xshown *x,
 	for (size_t i = 0, j = 0; i < x->nhh; i++)
 		if (!x->hh[i].number)
 			idx[j++] = i;
-	cmp_ctx = x;
-	qsort(idx, nnew, sizeof *idx, cmp_new);
+	qsort_r(idx, nnew, sizeof *idx, cmp_new, x);
 	char now[24];
 	er_now_iso(now);
 	for (size_t j = 0; j < nnew && !rc; j++) {
