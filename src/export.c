@@ -727,19 +727,34 @@ deliver(const struct batch *b, er_xhousehold_fn fn, void *ud,
 	return rc;
 }
 
-/* Reading on one thread, writing on the caller's, with up to NBATCH
- * batches in flight: memory is that of NBATCH batches, and the reading
- * can run ahead while the caller loads the next district. */
+/* Reading on one thread, writing on the caller's. The reading thread
+ * takes districts in the order they were queued and reads their
+ * households into a ring of NBATCH batches, going straight on to the
+ * next district: memory is that of NBATCH batches and the districts
+ * queued, and the reading never waits for the caller to load a
+ * district or close a file. */
 #define NBATCH 8
+#define NQUEUE 4
+
+struct queued {
+	const struct er_xdistrict *d;
+	er_xformat_fn fmt;
+	const void *fud;
+};
 
 struct relay {
-	struct source src;
-	const struct er_xdistrict *d;
+	struct er_register *reg;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* districts queued: entry k is q[k % NQUEUE]; counts of those
+	 * queued, started by the reading thread, and taken by the caller */
+	struct queued q[NQUEUE];
+	size_t queued, started, done;
 	struct batch b[NBATCH];
+	const struct er_xdistrict *bd[NBATCH]; /* whose households */
 	int full[NBATCH];
+	size_t taken; /* batches the caller has taken */
 	int stop; /* the writing failed or was cancelled: read no more */
 };
 
@@ -748,21 +763,47 @@ reading(void *arg)
 {
 	struct relay *y = arg;
 	pthread_setname_np(pthread_self(), "evacreg-read");
-	for (size_t i = 0;; i++) {
-		struct batch *b = &y->b[i % NBATCH];
+	struct source src = {.reg = y->reg, .rd = y->reg->reader};
+	er_today_iso(src.today);
+	size_t i = 0; /* the next batch */
+	for (;;) {
+		/* the next district, once queued */
 		pthread_mutex_lock(&y->mu);
-		while (y->full[i % NBATCH] && !y->stop)
+		while (y->started == y->queued && !y->stop)
 			pthread_cond_wait(&y->cv, &y->mu);
-		int stop = y->stop;
-		pthread_mutex_unlock(&y->mu);
-		if (stop)
+		if (y->stop) {
+			pthread_mutex_unlock(&y->mu);
 			break;
-		fill(&y->src, b);
-		pthread_mutex_lock(&y->mu);
-		y->full[i % NBATCH] = 1;
-		pthread_cond_broadcast(&y->cv);
+		}
+		struct queued qd = y->q[y->started++ % NQUEUE];
 		pthread_mutex_unlock(&y->mu);
-		if (b->last)
+		src.x = qd.d->rows;
+		src.fmt = qd.fmt;
+		src.fud = qd.fud;
+		src.pos = 0;
+		int failed = 0, stop = 0;
+		for (;; i++) {
+			struct batch *b = &y->b[i % NBATCH];
+			pthread_mutex_lock(&y->mu);
+			while (y->full[i % NBATCH] && !y->stop)
+				pthread_cond_wait(&y->cv, &y->mu);
+			stop = y->stop;
+			pthread_mutex_unlock(&y->mu);
+			if (stop)
+				break;
+			fill(&src, b);
+			failed = b->rc != ER_OK;
+			pthread_mutex_lock(&y->mu);
+			y->bd[i % NBATCH] = qd.d;
+			y->full[i % NBATCH] = 1;
+			pthread_cond_broadcast(&y->cv);
+			pthread_mutex_unlock(&y->mu);
+			if (b->last) {
+				i++;
+				break;
+			}
+		}
+		if (stop || failed)
 			break;
 	}
 	return NULL;
@@ -785,11 +826,10 @@ relay_free(struct relay *y)
 	er_free(y);
 }
 
-/* Starts reading d's households on the reading thread; NULL when there
- * is no reader (not WAL, EVACREG_ONE_THREAD) or it cannot start. */
+/* The reading thread, started; NULL when there is no reader (not WAL,
+ * EVACREG_ONE_THREAD) or it cannot start. */
 static struct relay *
-relay_start(struct er_register *reg, const struct er_xdistrict *d,
-            er_xformat_fn fmt, const void *fud)
+relay_start(struct er_register *reg)
 {
 	/* the reader shares the export's snapshot: opened once, inside its
 	 * transaction, closed with it */
@@ -803,10 +843,7 @@ relay_start(struct er_register *reg, const struct er_xdistrict *d,
 	struct relay *y = er_calloc(1, sizeof *y);
 	if (!y)
 		return NULL;
-	y->d = d;
-	y->src = (struct source){
-	    .reg = reg, .x = d->rows, .rd = reg->reader, .fmt = fmt, .fud = fud};
-	er_today_iso(y->src.today);
+	y->reg = reg;
 	pthread_mutex_init(&y->mu, NULL);
 	pthread_cond_init(&y->cv, NULL);
 	if (pthread_create(&y->th, NULL, reading, y) != 0) {
@@ -818,21 +855,59 @@ relay_start(struct er_register *reg, const struct er_xdistrict *d,
 	return y;
 }
 
+/* Queues d; 0, or -1 when the queue is full. */
+static int
+relay_queue(struct relay *y, const struct er_xdistrict *d, er_xformat_fn fmt,
+            const void *fud)
+{
+	pthread_mutex_lock(&y->mu);
+	int full = y->queued - y->done == NQUEUE;
+	if (!full) {
+		y->q[y->queued++ % NQUEUE] =
+		    (struct queued){.d = d, .fmt = fmt, .fud = fud};
+		pthread_cond_broadcast(&y->cv);
+	}
+	pthread_mutex_unlock(&y->mu);
+	return full ? -1 : 0;
+}
+
+/* Whether the oldest district not yet taken is d with fmt. */
+static int
+relay_next_is(struct relay *y, const struct er_xdistrict *d,
+              er_xformat_fn fmt, const void *fud)
+{
+	pthread_mutex_lock(&y->mu);
+	const struct queued *q = &y->q[y->done % NQUEUE];
+	int yes = y->done < y->queued && q->d == d && q->fmt == fmt &&
+	          q->fud == fud;
+	pthread_mutex_unlock(&y->mu);
+	return yes;
+}
+
+/* Takes d's batches, the next ones in the ring. */
 static enum er_code
-relay_take(struct relay *y, er_xhousehold_fn fn, void *ud,
-           struct er_error *err)
+relay_take(struct relay *y, const struct er_xdistrict *d,
+           er_xhousehold_fn fn, void *ud, struct er_error *err)
 {
 	enum er_code rc = ER_OK;
-	for (size_t i = 0;; i++) {
-		struct batch *b = &y->b[i % NBATCH];
+	for (;;) {
+		size_t i = y->taken % NBATCH;
+		struct batch *b = &y->b[i];
 		pthread_mutex_lock(&y->mu);
-		while (!y->full[i % NBATCH])
+		while (!y->full[i])
 			pthread_cond_wait(&y->cv, &y->mu);
+		const struct er_xdistrict *bd = y->bd[i];
 		pthread_mutex_unlock(&y->mu);
+		if (bd != d) /* cannot happen: districts are read in order */
+			return er_fail(err, ER_EDB, NULL,
+			               "households read out of order");
 		rc = deliver(b, fn, ud, err);
 		int last = b->last;
 		pthread_mutex_lock(&y->mu);
-		y->full[i % NBATCH] = 0;
+		y->full[i] = 0;
+		y->taken++;
+		if (last)
+			y->done++;
 		pthread_cond_broadcast(&y->cv);
 		pthread_mutex_unlock(&y->mu);
 		if (rc || last)
@@ -845,9 +920,12 @@ void
 er_x_households_ahead(struct er_register *reg, const struct er_xdistrict *d,
                       er_xformat_fn fmt, const void *fud)
 {
-	er_x_households_cancel(reg);
-	if (d->rows && d->rows->nrows)
-		reg->relay = relay_start(reg, d, fmt, fud);
+	if (!d->rows || !d->rows->nrows)
+		return;
+	if (!reg->relay && !(reg->relay = relay_start(reg)))
+		return;
+	if (relay_queue(reg->relay, d, fmt, fud))
+		er_x_households_cancel(reg); /* read on the caller's thread */
 }
 
 void
@@ -873,16 +951,19 @@ er_x_households_fmt(struct er_register *reg, const struct er_xdistrict *d,
 	if (!x || !x->nrows)
 		return ER_OK;
 	struct relay *y = reg->relay;
-	reg->relay = NULL;
-	if (y && (y->d != d || y->src.fmt != fmt || y->src.fud != fud)) {
-		relay_free(y); /* read ahead for something else */
+	if (y && !relay_next_is(y, d, fmt, fud)) {
+		/* read ahead for something else: start again */
+		er_x_households_cancel(reg);
 		y = NULL;
 	}
-	if (!y)
-		y = relay_start(reg, d, fmt, fud);
+	if (!y) {
+		er_x_households_ahead(reg, d, fmt, fud);
+		y = reg->relay;
+	}
 	if (y) {
-		enum er_code rc = relay_take(y, fn, ud, err);
-		relay_free(y);
+		enum er_code rc = relay_take(y, d, fn, ud, err);
+		if (rc)
+			er_x_households_cancel(reg);
 		return rc;
 	}
 	/* one thread: the same batches, read here */

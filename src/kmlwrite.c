@@ -1444,48 +1444,46 @@ export_district(struct job *j, const char *code, const char *dst)
 	return rc;
 }
 
-/* Every district's file, by code: while district i's households are
- * read and formatted on the reading thread, this thread loads district
- * i + 1, then writes district i. Each district's figures are kept for
- * the index. */
+/* Every district's file, by code. The reading thread reads and formats
+ * the households of the districts loaded ahead (up to AHEAD more)
+ * while this thread loads the next one and writes the current one.
+ * Each district's figures are kept for the index. */
+#define AHEAD 2
+
 static enum er_code
 export_all(struct job *j, char **codes, size_t ncodes)
 {
-	struct er_xdistrict cur, next;
-	enum er_code rc;
-	if (!ncodes)
-		return ER_OK;
-	if ((rc = er_x_district_load(j->reg, codes[0], j->opt->mode, &cur,
-	                             j->err)))
-		return rc;
-	for (size_t i = 0; i < ncodes; i++) {
-		j->registrants[i] = cur.registrants;
-		j->assigned[i] = cur.assigned;
-		er_x_households_ahead(j->reg, &cur, format_household,
-		                      j->k.style);
-		if (i + 1 < ncodes &&
-		    (rc = er_x_district_load(j->reg, codes[i + 1], j->opt->mode,
-		                             &next, j->err)))
+	struct er_xdistrict d[AHEAD + 1] = {0};
+	size_t loaded = 0; /* districts loaded so far, in code order */
+	enum er_code rc = ER_OK;
+	for (size_t i = 0; i < ncodes && !rc; i++) {
+		while (!rc && loaded < ncodes && loaded <= i + AHEAD) {
+			struct er_xdistrict *n = &d[loaded % (AHEAD + 1)];
+			rc = er_x_district_load(j->reg, codes[loaded],
+			                        j->opt->mode, n, j->err);
+			if (rc)
+				break;
+			j->registrants[loaded] = n->registrants;
+			j->assigned[loaded] = n->assigned;
+			er_x_households_ahead(j->reg, n, format_household,
+			                      j->k.style);
+			loaded++;
+		}
+		if (rc)
 			break;
+		struct er_xdistrict *cur = &d[i % (AHEAD + 1)];
 		char *dst = er_asprintf("%s/%s.%s", j->opt->out, codes[i],
 		                        j->opt->kmz ? "kmz" : "kml");
-		rc = dst ? write_file(j, dst, &cur, NULL, 0)
+		rc = dst ? write_file(j, dst, cur, NULL, 0)
 		         : er_fail(j->err, ER_ENOMEM, NULL, "out of memory");
 		er_free(dst);
-		er_x_households_cancel(j->reg);
-		er_x_district_finish(&cur);
-		if (rc) {
-			if (i + 1 < ncodes)
-				er_x_district_finish(&next);
-			return rc;
-		}
-		if (i + 1 < ncodes)
-			cur = next;
+		er_x_district_finish(cur);
 	}
-	if (rc) { /* loading the next district failed */
-		er_x_households_cancel(j->reg);
-		er_x_district_finish(&cur);
-	}
+	/* on failure, what was loaded and not written */
+	er_x_households_cancel(j->reg);
+	for (size_t k = 0; k <= AHEAD; k++)
+		if (d[k].code)
+			er_x_district_finish(&d[k]);
 	return rc;
 }
 
