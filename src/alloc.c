@@ -1,4 +1,5 @@
 /* Allocation wrappers: one place to count allocations for oom tests. */
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,4 +93,25 @@ void
 er_free(void *p)
 {
 	free(p);
+}
+
+int
+er_grow(void *pp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : first;
+	while (c < n) {
+		if (c > SIZE_MAX / 2)
+			return -1;
+		c *= 2;
+	}
+	if (c > SIZE_MAX / elem)
+		return -1;
+	void *p = er_realloc(*(void **)pp, c * elem);
+	if (!p)
+		return -1;
+	*(void **)pp = p;
+	*cap = c;
+	return 0;
 }

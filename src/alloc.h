@@ -8,6 +8,10 @@ void *er_malloc(size_t n);
 void *er_calloc(size_t n, size_t size);
 void *er_realloc(void *p, size_t n);
 char *er_strdup(const char *s);
+/* Makes *pp (an array of elem-byte items with room for *cap) hold at
+ * least n items, doubling from first: 0, or -1 when out of memory
+ * (*pp and *cap unchanged). */
+int er_grow(void *pp, size_t *cap, size_t n, size_t elem, size_t first);
 char *er_strndup(const char *s, size_t n);
 /* printf into a new string; caller frees with er_free(). NULL on ENOMEM. */
 char *er_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -120,24 +120,9 @@ static int
 add_household(struct er_xshown *x, const char *id, double lon, double lat)
 {
 	size_t len = strlen(id) + 1;
-	if (x->alen + len > x->acap) {
-		size_t c = x->acap ? x->acap : 4096;
-		while (x->alen + len > c)
-			c *= 2;
-		char *a = er_realloc(x->arena, c);
-		if (!a)
-			return -1;
-		x->arena = a;
-		x->acap = c;
-	}
-	if (x->nhh == x->caphh) {
-		size_t c = x->caphh ? x->caphh * 2 : 256;
-		struct xhh *h = er_realloc(x->hh, c * sizeof *h);
-		if (!h)
-			return -1;
-		x->hh = h;
-		x->caphh = c;
-	}
+	if (er_grow(&x->arena, &x->acap, x->alen + len, 1, 4096) ||
+	    er_grow(&x->hh, &x->caphh, x->nhh + 1, sizeof *x->hh, 256))
+		return -1;
 	memcpy(x->arena + x->alen, id, len);
 	x->hh[x->nhh++] = (struct xhh){.hid = x->alen, .lon = lon, .lat = lat};
 	x->alen += len;
@@ -147,14 +132,8 @@ add_household(struct er_xshown *x, const char *id, double lon, double lat)
 static int
 add_row(struct er_xshown *x, int64_t rowid, unsigned char mob)
 {
-	if (x->nrows == x->caprows) {
-		size_t c = x->caprows ? x->caprows * 2 : 256;
-		struct xrow *r = er_realloc(x->rows, c * sizeof *r);
-		if (!r)
-			return -1;
-		x->rows = r;
-		x->caprows = c;
-	}
+	if (er_grow(&x->rows, &x->caprows, x->nrows + 1, sizeof *x->rows, 256))
+		return -1;
 	x->rows[x->nrows] = (struct xrow){.rowid = rowid,
 	                                  .hh = x->nhh - 1,
 	                                  .seq = x->nrows,
@@ -496,7 +475,7 @@ struct batch {
 	size_t nhh;
 	struct er_xhousehold hh[BATCH_HH];
 	struct er_xperson *p;
-	size_t np, capp;
+	size_t np, capp, capoff;
 	size_t (*off)[NCOLS + 1]; /* per person: offsets, or NOSTR; the last
 	                           * is the reasons' labels */
 	char *text;
@@ -524,17 +503,9 @@ keep(struct batch *b, const char *s, size_t n, int *oom)
 {
 	if (!s)
 		return NOSTR;
-	if (b->tlen + n + 1 > b->tcap) {
-		size_t c = b->tcap ? b->tcap : 16384;
-		while (b->tlen + n + 1 > c)
-			c *= 2;
-		char *t = er_realloc(b->text, c);
-		if (!t) {
-			*oom = 1;
-			return NOSTR;
-		}
-		b->text = t;
-		b->tcap = c;
+	if (er_grow(&b->text, &b->tcap, b->tlen + n + 1, 1, 16384)) {
+		*oom = 1;
+		return NOSTR;
 	}
 	size_t at = b->tlen;
 	memcpy(b->text + at, s, n);
@@ -616,23 +587,11 @@ fill(struct source *src, struct batch *b)
 	while (b->nhh < BATCH_HH && src->pos < x->nrows && !b->rc && !oom) {
 		size_t a = src->pos, e = household_end(x, a);
 		size_t n = e - a;
-		if (b->np + n > b->capp) {
-			size_t c = b->capp ? b->capp : 256;
-			while (c < b->np + n)
-				c *= 2;
-			struct er_xperson *p = er_realloc(b->p, c * sizeof *p);
-			if (!p) {
-				oom = 1;
-				break;
-			}
-			b->p = p;
-			size_t(*o)[NCOLS + 1] = er_realloc(b->off, c * sizeof *o);
-			if (!o) {
-				oom = 1;
-				break;
-			}
-			b->off = o;
-			b->capp = c;
+		if (er_grow(&b->p, &b->capp, b->np + n, sizeof *b->p, 256) ||
+		    er_grow(&b->off, &b->capoff, b->np + n, sizeof *b->off,
+		            256)) {
+			oom = 1;
+			break;
 		}
 		first[b->nhh] = b->np;
 		const struct xhh *h = &x->hh[x->rows[a].hh];
