@@ -1079,14 +1079,8 @@ tally_load(struct er_register *reg, struct tally *t, struct er_error *err)
 		return rc;
 	int r;
 	while ((r = er_store_next(st, q, err)) == 1) {
-		if (t->n == cap) {
-			size_t c = cap ? cap * 2 : 256;
-			char **x = er_realloc(t->codes, c * sizeof *x);
-			if (!x)
-				goto nomem;
-			t->codes = x;
-			cap = c;
-		}
+		if (er_grow(&t->codes, &cap, t->n + 1, sizeof *t->codes, 256))
+			goto nomem;
 		const char *c = er_store_text(st, q, 0);
 		if (!(t->codes[t->n] = er_strdup(c ? c : "")))
 			goto nomem;
@@ -1214,14 +1208,8 @@ er_x_district_codes(struct er_register *reg, char ***codes, size_t *n,
 	size_t cap = 0;
 	int r;
 	while ((r = er_store_next(st, q, err)) == 1) {
-		if (*n == cap) {
-			size_t c = cap ? cap * 2 : 64;
-			char **x = er_realloc(*codes, c * sizeof *x);
-			if (!x)
-				goto nomem;
-			*codes = x;
-			cap = c;
-		}
+		if (er_grow(codes, &cap, *n + 1, sizeof **codes, 64))
+			goto nomem;
 		char *c = er_strdup(er_store_text(st, q, 0));
 		if (!c)
 			goto nomem;

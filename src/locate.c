@@ -73,16 +73,9 @@ load_shapes(struct er_locator *l, struct er_error *err)
 		return rc;
 	int r;
 	while ((r = er_store_next(st, q, err)) == 1) {
-		if (l->n == cap) {
-			size_t c = cap ? cap * 2 : 256;
-			struct dshape *d = er_realloc(l->d, c * sizeof *d);
-			if (!d) {
-				rc = er_fail(err, ER_ENOMEM, NULL,
-					     "out of memory");
-				break;
-			}
-			l->d = d;
-			cap = c;
+		if (er_grow(&l->d, &cap, l->n + 1, sizeof *l->d, 256)) {
+			rc = er_fail(err, ER_ENOMEM, NULL, "out of memory");
+			break;
 		}
 		struct dshape *d = &l->d[l->n];
 		memset(d, 0, sizeof *d);
