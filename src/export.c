@@ -794,7 +794,8 @@ relay_start(struct er_register *reg)
 	 * transaction, closed with it */
 	if (!reg->reader_tried) {
 		reg->reader_tried = 1;
-		if (!getenv("EVACREG_ONE_THREAD"))
+		const char *one = getenv("EVACREG_ONE_THREAD");
+		if (!one || !*one)
 			reg->reader = er_reader_open(reg->st, ER_STMT_X_PERSON);
 	}
 	if (!reg->reader)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds evacreg twice — plain and with AddressSanitizer +
-# UndefinedBehaviorSanitizer — and runs every test suite in both.
+# UndefinedBehaviorSanitizer — and runs every test suite in both, then
+# the threads suite in a ThreadSanitizer build.
 # The last line is "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -13,7 +14,16 @@ for b in build build-san; do
 	ninja -C "$b" || { status=1; continue; }
 	meson test -C "$b" --print-errorlogs --num-processes 2 || status=1
 done
-python3 - build build-san <<'PY'
+# ThreadSanitizer for the exports' second thread (tests/threads)
+[ -f build-tsan/build.ninja ] || meson setup build-tsan -Dwerror=true \
+	-Db_sanitize=thread -Db_lundef=false || exit 1
+echo "== build-tsan"
+if ninja -C build-tsan; then
+	meson test -C build-tsan --print-errorlogs --suite threads || status=1
+else
+	status=1
+fi
+python3 - build build-san build-tsan <<'PY'
 import json, sys
 passed = failed = 0
 for b in sys.argv[1:]:
