@@ -198,6 +198,16 @@ def kml_counts(folder, codes, mode):
             for c in codes}
 
 
+def size_mb(path):
+    """Size of a file, or of every file below a folder, in MB (1 dp)."""
+    if os.path.isfile(path):
+        total = os.path.getsize(path)
+    else:
+        total = sum(os.path.getsize(os.path.join(r, f))
+                    for r, _, fs in os.walk(path) for f in fs)
+    return "%.1f" % (total / 1e6)
+
+
 def pdf_pages(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -333,6 +343,14 @@ class Bench:
                          d, clean("kml-gdal"))
                 got = kml_counts(os.path.join(d, "kml-gdal"), codes, "gdal")
                 ok &= self.kml_check(n, "GDAL Python", want, got)
+            # what each wrote: the peers write less per household
+            sizes = [(who, size_mb(os.path.join(d, folder)))
+                     for who, folder in (("evacreg", "kml-evacreg"),
+                                         ("ogr2ogr", "kml-ogr2ogr"),
+                                         ("GDAL Python", "kml-gdal"))
+                     if os.path.isdir(os.path.join(d, folder))]
+            self.checks.append("kml at %s: bytes written: %s" % (
+                fmt_n(n), ", ".join("%s %s MB" % kv for kv in sizes)))
 
         if "pdf" in tasks:
             maps = " --maps-only" if self.maps_only else ""
@@ -357,6 +375,11 @@ class Bench:
                     PY, shlex.quote(os.path.join(PEERS, "pdf_%s.py" % peer)),
                     peer), d, clean("atlas-%s.pdf" % peer))
                 pages[peer] = pdf_pages(os.path.join(d, "atlas-%s.pdf" % peer))
+            self.checks.append(
+                "pdf at %s: bytes written: %s" % (fmt_n(n), ", ".join(
+                    "%s %s MB" % (who, size_mb(os.path.join(
+                        d, "atlas-%s.pdf" % who)))
+                    for who in pages)))
             self.checks.append(
                 "pdf at %s: pages: %s (%d districts with registrants%s)" % (
                     fmt_n(n), ", ".join("%s %d" % kv for kv in pages.items()),
